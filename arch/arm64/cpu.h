@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64 CPU helpers.
+ * Counter: isb; mrs cntvct_el0, the generic timer's virtual count.  Linux
+ * lets EL0 read it.  It runs at cntfrq_el0 (often 24-100 MHz, 1 GHz on
+ * Armv8.6+), far below the core clock: one tick spans many cycles, so it
+ * only serves as a coarse time base.  The isb keeps the read in order.
+ */
+#ifndef KCB_ARCH_ARM64_CPU_H
+#define KCB_ARCH_ARM64_CPU_H
+
+#include <stdint.h>
+
+#define KCB_TICKS_UNIT "timer-ticks"
+#define KCB_TICKS_DESC "isb+cntvct_el0: generic timer at cntfrq_el0, not core cycles"
+
+static inline uint64_t kcb_ticks(void)
+{
+	uint64_t t;
+	__asm__ __volatile__("isb\n\tmrs %0, cntvct_el0" : "=r"(t) : : "memory");
+	return t;
+}
+
+static inline uint64_t kcb_ticks_hz(void)
+{
+	uint64_t f;
+	__asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
+/* 0, data-dependent on x: AND with the zero register. */
+static inline uintptr_t kcb_dep_zero(uintptr_t x)
+{
+	__asm__("and %0, %0, xzr" : "+r"(x));
+	return x;
+}
+
+/* dc civac is allowed at EL0 on Linux (SCTLR_EL1.UCI set). */
+#define KCB_HAVE_FLUSH_LINE 1
+static inline void kcb_flush_line(const void *p)
+{
+	__asm__ __volatile__("dc civac, %0\n\tdsb ish" : : "r"(p) : "memory");
+}
+
+/* this_cpu_cmpxchg128 of {freelist, tid}: an LL/SC ldxp/stxp pair, which
+ * every armv8 has (the kernel uses LSE casp when the CPU has LSE atomics;
+ * this model keeps the LL/SC form).  No barriers: a per-cpu op. */
+#define KCB_HAVE_CMPXCHG_DOUBLE 1
+#define KCB_CMPXCHG_DOUBLE_INSN "ldxp/stxp (LL/SC; kernel uses LSE casp where available)"
+static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_t o2,
+					    uintptr_t n1, uintptr_t n2)
+{
+	uintptr_t c1, c2;
+	uint32_t fail;
+	__asm__ __volatile__("1:\tldxp %0, %1, %3\n\t"
+			     "cmp %0, %4\n\t"
+			     "ccmp %1, %5, #0, eq\n\t"
+			     "b.ne 2f\n\t"
+			     "stxp %w2, %6, %7, %3\n\t"
+			     "cbnz %w2, 1b\n"
+			     "2:"
+			     : "=&r"(c1), "=&r"(c2), "=&r"(fail), "+Q"(*(unsigned __int128 *)p)
+			     : "r"(o1), "r"(o2), "r"(n1), "r"(n2)
+			     : "cc");
+	return c1 == o1 && c2 == o2;
+}
+
+#define KCB_PERCPU_OFFSET_TABLE 0
+
+#endif

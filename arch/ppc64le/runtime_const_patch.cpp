@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppc64le projected site, "projected (no kernel support)":
+ *   lis r,A ; ori r,r,B ; sldi r,r,32 (rldicr r,r,32,31) ; oris r,r,C ; ori r,r,D
+ * Little-endian 32-bit words; the 16-bit immediates are bits 0..15 of
+ * words 0, 1, 3, 4.  lis sign-extends, but sldi shifts that out.
+ */
+#include "runtime_const.h"
+
+static uint32_t ld32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static void st32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+
+static const int imm_word[4] = {0, 1, 3, 4}; /* A B C D, high to low */
+
+extern "C" void kcb_projected_encode(void *site, uint64_t value)
+{
+	unsigned char *p = (unsigned char *)site;
+	for (int i = 0; i < 4; i++) {
+		unsigned char *w = p + 4 * imm_word[i];
+		st32(w, (ld32(w) & 0xffff0000u) | (uint32_t)(value >> (48 - 16 * i)) & 0xffff);
+	}
+}
+
+extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
+{
+	const unsigned char *p = (const unsigned char *)site;
+	uint32_t r = (ld32(p) >> 21) & 31;
+	/* D-form: opcode<<26 | RT/RS<<21 | RA<<16; ori/oris put the target in RA */
+	uint32_t want[5] = {
+		15u << 26 | r << 21 | 0u << 16,        /* addis r,0,A (lis) */
+		24u << 26 | r << 21 | r << 16,         /* ori r,r,B */
+		30u << 26 | r << 21 | r << 16 | 0,     /* rldicr r,r,32,31: checked whole below */
+		25u << 26 | r << 21 | r << 16,         /* oris r,r,C */
+		24u << 26 | r << 21 | r << 16,         /* ori r,r,D */
+	};
+	/* rldicr ra,rs,sh=32,me=31: sh[0:4]=0 in bits 11..15, me=31 -> mb field
+	 * 011111 rotated encoding, XO=1 in bits 2..4, sh[5]=1 in bit 1 */
+	uint32_t sldi = want[2] | 0u << 11 | (31u & 31) << 6 | (31u >> 5) << 5 | 1u << 2 | 1u << 1;
+	for (int i = 0; i < 5; i++) {
+		uint32_t w = ld32(p + 4 * i);
+		if (i == 2 ? w != sldi : (w & 0xffff0000u) != want[i])
+			return false;
+	}
+	uint64_t v = 0;
+	for (int i = 0; i < 4; i++)
+		v = v << 16 | (ld32(p + 4 * imm_word[i]) & 0xffff);
+	*value = v;
+	return true;
+}

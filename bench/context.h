@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about the machine and the build, for the results' "context". */
+#ifndef KCB_BENCH_CONTEXT_H
+#define KCB_BENCH_CONTEXT_H
+
+#include <string>
+
+struct kcb_context {
+	std::string host, cpu_model, kernel, arch, triple, compiler, flags;
+	int cores = 0;
+	bool emulated = false;
+	std::string execution_why;      /* how emulation was detected (or not) */
+	std::string qemu_version, qemu_cpu; /* "" when native */
+	std::string governor;           /* "" when unreadable */
+	std::string date, git_rev, command;
+	int pinned_cpu = -1;            /* -1: not pinned */
+	std::string pin_note;
+};
+
+/* Emulated or native, with the reason in words.  Documented in METHOD.md. */
+bool kcb_detect_emulation(std::string *why);
+
+/* Everything except pinning, counters and command. */
+void kcb_context_fill(kcb_context *ctx);
+
+/* Pin to cpu (or, for cpu < 0, the last CPU we may run on). */
+void kcb_pin(int cpu, kcb_context *ctx);
+
+#endif

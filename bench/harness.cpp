@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "harness.h"
+
+#include <algorithm>
+
+namespace {
+
+/* counter deltas of one run of n ops */
+void run_once(const kcb_counters &c, struct kcb_work *w, uint64_t n, double *d)
+{
+	uint64_t a[KCB_MAX_CHANNELS], b[KCB_MAX_CHANNELS];
+	c.read(a);
+	kcb_work_run(w, n);
+	c.read(b);
+	for (size_t i = 0; i < c.size(); i++)
+		d[i] = (double)(int64_t)(b[i] - a[i]);
+}
+
+/* per-op (2N - N) / N for every channel; the order alternates so a slow
+ * first run never biases the delta one way */
+void sample(const kcb_counters &c, struct kcb_work *w, uint64_t n, bool flip, double *per_op)
+{
+	double d1[KCB_MAX_CHANNELS], d2[KCB_MAX_CHANNELS];
+	if (flip) {
+		run_once(c, w, 2 * n, d2);
+		run_once(c, w, n, d1);
+	} else {
+		run_once(c, w, n, d1);
+		run_once(c, w, 2 * n, d2);
+	}
+	for (size_t i = 0; i < c.size(); i++)
+		per_op[i] = (d2[i] - d1[i]) / (double)n;
+}
+
+double median_of(std::vector<double> v)
+{
+	return kcb_summarize(v).median;
+}
+
+} // namespace
+
+bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
+		 const kcb_harness_cfg &cfg, double ticks_per_cycle, kcb_measurement *out,
+		 std::string *err)
+{
+	const size_t nch = c.size();
+	const int ns = c.ns_index();
+	double d[KCB_MAX_CHANNELS];
+
+	/* N: double until one run of the body lasts target_ns (timer-read cost
+	 * then is a small part of each run, and it cancels in 2N - N anyway) */
+	uint64_t n = 16;
+	for (;;) {
+		run_once(c, body, n, d);
+		if (d[ns] >= cfg.target_ns || n >= cfg.max_n)
+			break;
+		n *= 2;
+	}
+	/* warm-up: caches, predictors, allocator state, clock frequency */
+	double spent = 0;
+	while (spent < cfg.warmup_ns) {
+		run_once(c, body, n, d);
+		spent += d[ns];
+		run_once(c, empty, n, d);
+		spent += d[ns];
+	}
+
+	std::vector<std::vector<double>> bs(nch), es(nch);
+	for (size_t i = 0; i < nch; i++) {
+		bs[i].reserve(cfg.samples);
+		es[i].reserve(cfg.samples);
+	}
+	for (unsigned int s = 0; s < cfg.samples; s++) {
+		bool flip = s & 1;
+		sample(c, body, n, flip, d);
+		for (size_t i = 0; i < nch; i++)
+			bs[i].push_back(d[i]);
+		sample(c, empty, n, flip, d);
+		for (size_t i = 0; i < nch; i++)
+			es[i].push_back(d[i]);
+	}
+	if (c.read_failed()) {
+		*err = "reading the perf_event counters failed during the run";
+		return false;
+	}
+
+	out->n = n;
+	out->metrics.clear();
+	for (size_t i = 0; i < nch; i++) {
+		const kcb_channel &ch = c.channel(i);
+		double ovh = median_of(es[i]);
+		std::vector<double> v = bs[i];
+		for (double &x : v)
+			x -= ovh;
+		kcb_metric m;
+		m.unit = ch.unit;
+		m.source = ch.source + ", N vs 2N minus empty body";
+		m.overhead = ovh;
+		m.s = kcb_summarize(v);
+		out->metrics.push_back(m);
+		if (ch.is_ticks && ticks_per_cycle > 0) {
+			for (double &x : v)
+				x /= ticks_per_cycle;
+			kcb_metric cm;
+			cm.unit = "calibrated-cycles";
+			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration)";
+			cm.overhead = ovh / ticks_per_cycle;
+			cm.s = kcb_summarize(v);
+			out->metrics.push_back(cm);
+		}
+	}
+	return true;
+}
+
+double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries)
+{
+	const int t = c.ticks_index();
+	if (t < 0)
+		return 0;
+	uint64_t a[KCB_MAX_CHANNELS], b[KCB_MAX_CHANNELS];
+	const uint64_t n = 20000; /* 640k adds per run: ~0.2 ms at 3 GHz */
+	volatile uint64_t sink = 0;
+	sink = kcb_add_chain(10 * n, sink); /* warm-up, lets the clock ramp */
+	std::vector<double> r;
+	for (unsigned int i = 0; i < tries; i++) {
+		c.read(a);
+		sink = kcb_add_chain(n, sink);
+		c.read(b);
+		double t1 = (double)(int64_t)(b[t] - a[t]);
+		c.read(a);
+		sink = kcb_add_chain(2 * n, sink);
+		c.read(b);
+		double t2 = (double)(int64_t)(b[t] - a[t]);
+		r.push_back((t2 - t1) / (double)(n * KCB_ADD_CHAIN_LEN));
+	}
+	return median_of(r);
+}

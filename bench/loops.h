@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The measured loops: one call of a hot path per iteration, through a
+ * function pointer, so the body and its empty twin (kcb_empty__*) run the
+ * very same loop code and the difference is the body alone.
+ */
+#ifndef KCB_BENCH_LOOPS_H
+#define KCB_BENCH_LOOPS_H
+
+#include <stdint.h>
+
+enum kcb_loop_kind {
+	KCB_LOOP_VOID,    /* fn(): independent ops */
+	KCB_LOOP_CHAIN,   /* x = fn(x): each op waits for the previous one */
+	KCB_LOOP_INDEXED, /* fn(i % 16): round-robin over 16 caches */
+	KCB_LOOP_COLD,    /* evict(line); fn() */
+};
+
+struct kcb_work {
+	int kind;
+	void *fn;
+	const void *line;  /* KCB_LOOP_COLD: the line evicted before each op */
+	uintptr_t chain;   /* KCB_LOOP_CHAIN: carried across runs */
+	unsigned int idx;  /* KCB_LOOP_INDEXED: carried across runs */
+};
+
+/* Run n iterations of w. */
+void kcb_work_run(struct kcb_work *w, uint64_t n);
+
+/* How cold_pointer evicts a line on this build, in words. */
+const char *kcb_evict_method(void);
+
+/* n iterations of a chain of 32 dependent adds: 32*n core cycles on any
+ * core with 1-cycle integer add latency; returns the chain's value. */
+uint64_t kcb_add_chain(uint64_t n, uint64_t x);
+#define KCB_ADD_CHAIN_LEN 32
+
+#endif

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU machinery of the model, in user space (private to kernels/slub*).
+ *
+ * The kernel's __percpu pointer names a slot in the per-CPU template; adding
+ * the running CPU's offset gives that CPU's copy.  Here the areas are one
+ * static array: unit 0 is the template (made PROT_NONE, so a missing offset
+ * faults), unit c+1 is CPU c.  The offset comes from initial-exec TLS, as
+ * %gs:this_cpu_off / tpidr_el1 give it in the kernel; where arch/<dir>/cpu.h
+ * defines KCB_PERCPU_OFFSET_TABLE (riscv64: asm-generic per-cpu) it is
+ * kcb_per_cpu_offset[cpu] with cpu read through tp: two dependent loads.
+ *
+ * preempt count, need_resched and the "irqs disabled" flag are TLS too.
+ */
+#ifndef KCB_PERCPU_H
+#define KCB_PERCPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if __has_include("cpu.h")
+#include "cpu.h"
+#endif
+
+#define KCB_NR_CPUS 4
+#define KCB_PCPU_UNIT_SIZE (256u << 10)
+/* the per-cpu tid stride of a distro config (NR_CPUS=8192, PREEMPTION=y) */
+#define KCB_TID_STEP 8192ul
+
+#define KCB_TLS __thread __attribute__((tls_model("initial-exec")))
+#define kcb_likely(x) __builtin_expect(!!(x), 1)
+#define kcb_unlikely(x) __builtin_expect(!!(x), 0)
+#define kcb_barrier() __asm__ __volatile__("" ::: "memory")
+#define KCB_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define KCB_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+extern "C" {
+extern KCB_TLS unsigned long kcb_this_cpu_off;
+extern KCB_TLS unsigned int kcb_cpu_number;
+extern KCB_TLS int kcb_preempt_count;
+extern KCB_TLS unsigned char kcb_need_resched;
+extern KCB_TLS unsigned char kcb_irqs_disabled;
+extern KCB_TLS int kcb_numa_mem_id;
+extern unsigned long kcb_per_cpu_offset[KCB_NR_CPUS];
+
+/* out of line, as the kernel's preempt_schedule() */
+void kcb_preempt_schedule(void);
+
+/* Allocate `size` bytes of per-CPU memory; returns the __percpu address. */
+void *kcb_alloc_percpu(size_t size, size_t align);
+/* Per-CPU address of `pcp` on a given CPU (set-up and tests). */
+void *kcb_per_cpu_ptr(const void *pcp, unsigned int cpu);
+/* Run the calling thread as `cpu` from now on (tests). */
+void kcb_set_cpu(unsigned int cpu);
+}
+
+static inline __attribute__((always_inline)) unsigned long kcb_my_cpu_offset(void)
+{
+#if defined(KCB_PERCPU_OFFSET_TABLE)
+	return kcb_per_cpu_offset[kcb_cpu_number];
+#else
+	return kcb_this_cpu_off;
+#endif
+}
+
+/* this_cpu_ptr(): __percpu address + this CPU's offset */
+template <class T> static inline __attribute__((always_inline)) T *kcb_this_cpu_ptr(T *pcp)
+{
+	return (T *)((uintptr_t)pcp + kcb_my_cpu_offset());
+}
+
+static inline __attribute__((always_inline)) void kcb_preempt_disable(void)
+{
+	kcb_preempt_count++;
+	kcb_barrier();
+}
+
+/* generic preempt_count_dec_and_test(): drop to 0 with need_resched set */
+static inline __attribute__((always_inline)) void kcb_preempt_enable(void)
+{
+	kcb_barrier();
+	if (kcb_unlikely(--kcb_preempt_count == 0 && KCB_READ_ONCE(kcb_need_resched)))
+		kcb_preempt_schedule();
+}
+
+static inline __attribute__((always_inline)) unsigned char kcb_local_irq_save(void)
+{
+	unsigned char flags = kcb_irqs_disabled;
+	kcb_irqs_disabled = 1;
+	kcb_barrier();
+	return flags;
+}
+
+static inline __attribute__((always_inline)) void kcb_local_irq_restore(unsigned char flags)
+{
+	kcb_barrier();
+	kcb_irqs_disabled = flags;
+}
+
+/* local_trylock_t without lockdep: one byte */
+struct kcb_local_trylock {
+	uint8_t acquired;
+};
+
+/* local_trylock(): preempt off, test the byte, set it.  No atomics. */
+static inline __attribute__((always_inline)) bool kcb_local_trylock(struct kcb_local_trylock *lock)
+{
+	kcb_preempt_disable();
+	struct kcb_local_trylock *tl = kcb_this_cpu_ptr(lock);
+	if (KCB_READ_ONCE(tl->acquired)) {
+		kcb_preempt_enable();
+		return false;
+	}
+	KCB_WRITE_ONCE(tl->acquired, 1);
+	return true;
+}
+
+static inline __attribute__((always_inline)) void kcb_local_unlock(struct kcb_local_trylock *lock)
+{
+	struct kcb_local_trylock *tl = kcb_this_cpu_ptr(lock);
+	KCB_WRITE_ONCE(tl->acquired, 0);
+	kcb_preempt_enable();
+}
+
+/* The double word of struct kmem_cache_cpu (freelist_aba_t). */
+struct alignas(2 * sizeof(void *)) kcb_freelist_tid {
+	void *freelist;
+	unsigned long tid;
+};
+
+/*
+ * this_cpu_try_cmpxchg of {freelist, tid}.  With the arch's double-word
+ * cmpxchg (cpu.h: KCB_HAVE_CMPXCHG_DOUBLE 1, kcb_cmpxchg_double_local(p,
+ * old0, old1, new0, new1) -> bool) it is that instruction on this CPU's copy;
+ * x86 needs no preempt guard (one %gs: instruction), other arches wrap it in
+ * preempt off/on as the kernel's _pcp_protect does.  Otherwise the generic
+ * fallback: irqs off, compare both words, two stores, irqs back.
+ */
+static inline __attribute__((always_inline)) bool
+kcb_this_cpu_cmpxchg_freelist(struct kcb_freelist_tid *pcp, void *old_fl, unsigned long old_tid,
+			      void *new_fl, unsigned long new_tid)
+{
+#if defined(KCB_HAVE_CMPXCHG_DOUBLE) && KCB_HAVE_CMPXCHG_DOUBLE
+#if defined(__x86_64__) || defined(__i386__)
+	return kcb_cmpxchg_double_local(kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl, old_tid,
+					(uintptr_t)new_fl, new_tid);
+#else
+	kcb_preempt_disable();
+	bool ok = kcb_cmpxchg_double_local(kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl, old_tid,
+					   (uintptr_t)new_fl, new_tid);
+	kcb_preempt_enable();
+	return ok;
+#endif
+#else
+	unsigned char flags = kcb_local_irq_save();
+	struct kcb_freelist_tid *p = kcb_this_cpu_ptr(pcp);
+	bool ok = p->freelist == old_fl && p->tid == old_tid;
+	if (ok) {
+		p->freelist = new_fl;
+		p->tid = new_tid;
+	}
+	kcb_local_irq_restore(flags);
+	return ok;
+#endif
+}
+
+#endif /* KCB_PERCPU_H */

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Slab layer shared by both models (private to kernels/slub*.cpp), like the
+ * kernel's mm/slab.h: page metadata, the object -> slab lookup, the free
+ * pointer encoding, the node's partial list, and the slow paths that carve
+ * slabs out of the arena and put objects back into them.
+ *
+ * Memory: one big arena reserved PROT_NONE at start-up and committed in
+ * chunks on demand; its page metadata is a vmemmap-like array of 64-byte
+ * entries indexed by (addr - arena_base) >> PAGE_SHIFT.  A slab of order n
+ * spans 2^n pages: the head entry is the struct slab, tail entries hold
+ * compound_head = head | 1 in the word that is slab_cache on the head.
+ */
+#ifndef KCB_SLAB_H
+#define KCB_SLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmem_cache.h"
+#include "percpu.h"
+#include "slub.h"
+
+#define KCB_PAGE_SHIFT 12
+#define KCB_PAGE_SIZE (1ul << KCB_PAGE_SHIFT)
+#if UINTPTR_MAX == 0xffffffffffffffffu
+#define KCB_ARENA_SHIFT 33 /* 8 GiB of address space, committed on demand */
+#else
+#define KCB_ARENA_SHIFT 29 /* 512 MiB: room in a 32-bit address space */
+#endif
+#define KCB_ARENA_PAGES (1ul << (KCB_ARENA_SHIFT - KCB_PAGE_SHIFT))
+#define KCB_MAX_ORDER 3 /* PAGE_ALLOC_COSTLY_ORDER: slub_max_order */
+#define KCB_OO_SHIFT 16
+#define KCB_OO_MASK ((1u << KCB_OO_SHIFT) - 1)
+#define KCB_MIN_PARTIAL 5
+#define KCB_MAX_PARTIAL 10
+#define KCB_MAX_FULL_SHEAVES 10
+#define KCB_MAX_EMPTY_SHEAVES 10
+
+/* gfp bits the model looks at (values of a 6.x/7.x x86-64 build) */
+#define KCB___GFP_DIRECT_RECLAIM 0x400u
+#define KCB___GFP_ZERO 0x100u
+#define KCB___GFP_ACCOUNT 0x400000u
+#define KCB___GFP_COMP 0x40000u
+
+/* cache flags the fast paths test */
+#define KCB_SLAB_TYPESAFE_BY_RCU 0x00080000u
+#define KCB_SLAB_POISON 0x00000800u
+#define KCB_SLAB_DEBUG_FLAGS 0x00000d00u /* consistency, red zone, poison */
+/* model-internal, like the old __CMPXCHG_DOUBLE: this cache encodes its
+ * free pointers (CONFIG_SLAB_FREELIST_HARDENED was on when it was set up) */
+#define KCB___FREELIST_HARDENED 0x80000000u
+
+#define KCB_PGTY_SLAB 0xf5u /* page_type >> 24 of a slab page */
+#define KCB_PG_HEAD (1ul << 6)
+#define KCB_PG_ACTIVE (1ul << 5) /* on a slab: pfmemalloc */
+
+/* struct slab, overlaying a 64-byte struct page as in the kernel */
+struct kcb_slab {
+	unsigned long flags;
+	union {
+		struct kmem_cache *slab_cache; /* head page */
+		unsigned long compound_head;   /* tail pages: head | 1 */
+	};
+	struct kcb_list_head slab_list;
+	void *freelist;
+	union {
+		unsigned long counters;
+		struct {
+			unsigned int inuse : 16;
+			unsigned int objects : 15;
+			unsigned int frozen : 1;
+		};
+	};
+	unsigned int page_type;
+	int nid;
+	unsigned long obj_exts; /* memcg vector: non-NULL only on SLAB_ACCOUNT slabs */
+};
+#if UINTPTR_MAX == 0xffffffffffffffffu
+static_assert(sizeof(struct kcb_slab) == 64, "struct slab overlays a 64-byte struct page");
+static_assert(offsetof(struct kcb_slab, slab_cache) == 8, "slab_cache overlays compound_head");
+#endif
+
+/* struct slab_sheaf (7.x): objects[] is a stack, size the top */
+struct kcb_sheaf {
+	union {
+		struct kcb_list_head barn_list;
+		struct {
+			unsigned int capacity;
+			bool pfmemalloc;
+		};
+	};
+	struct kmem_cache *cache;
+	unsigned int size;
+	int node;
+	void *objects[];
+};
+
+/* struct slub_percpu_sheaves (7.x) */
+struct kcb_percpu_sheaves {
+	struct kcb_local_trylock lock;
+	struct kcb_sheaf *main;  /* never NULL when unlocked */
+	struct kcb_sheaf *spare; /* empty or full, may be NULL */
+	struct kcb_sheaf *rcu_free;
+};
+
+/* struct kmem_cache_cpu (<= 6.19) */
+struct kcb_kmem_cache_cpu {
+	struct kcb_freelist_tid ft; /* freelist, tid: one double word */
+	struct kcb_slab *slab;      /* the cpu slab (frozen) */
+	struct kcb_slab *partial;   /* unused: this model keeps partial slabs on the node */
+};
+
+struct kcb_barn {
+	struct kcb_list_head sheaves_full, sheaves_empty;
+	unsigned int nr_full, nr_empty;
+};
+
+/* struct kmem_cache_node, node 0 (the model has one node) */
+struct kcb_cache_node {
+	struct kcb_list_head partial;
+	unsigned long nr_partial;
+	unsigned long nr_slabs;
+	struct kcb_barn barn;
+};
+
+/* What struct kmem_cache's model_private points to. */
+struct kcb_cache_private {
+	struct kcb_cache_node node;
+	struct kcb_cache_stats stats;
+};
+
+extern "C" {
+/* page_offset_base / vmemmap_base: globals, as with KASLR on x86-64 */
+extern uintptr_t kcb_arena_base;
+extern struct kcb_slab *kcb_vmemmap;
+/* gfp_allowed_mask, the kfence gate and pool, init_on_alloc/free */
+extern kcb_gfp_t kcb_gfp_allowed_mask;
+extern int kcb_kfence_allocation_gate; /* > 0: closed */
+extern char *kcb_kfence_pool;
+extern bool kcb_init_on_alloc;
+extern bool kcb_init_on_free;
+
+/* out-of-line hooks (cold): cond_resched, kfence, memcg */
+void kcb_cond_resched(void);
+void *kcb_kfence_alloc(struct kmem_cache *s, unsigned int size, kcb_gfp_t gfp);
+void kcb_memcg_post_alloc_hook(struct kmem_cache *s, kcb_gfp_t gfp, void *x);
+void kcb_memcg_free_hook(struct kmem_cache *s, struct kcb_slab *slab, void *x);
+/* A rejected free: count it, call kcb_bad_free_hook; the object is leaked. */
+void kcb_bad_free(struct kmem_cache *s, const void *x, const char *why);
+
+/* model set-up of a cache, called by kcb_cache_init */
+int kcb_sheaves_setup(struct kmem_cache *s);
+int kcb_cpu_slab_setup(struct kmem_cache *s);
+}
+
+static inline struct kcb_cache_private *kcb_priv(const struct kmem_cache *s)
+{
+	return (struct kcb_cache_private *)s->model_private;
+}
+
+static inline struct kcb_cache_node *kcb_node(const struct kmem_cache *s)
+{
+	return (struct kcb_cache_node *)s->node[0];
+}
+
+static inline unsigned int kcb_oo_order(unsigned int oo) { return oo >> KCB_OO_SHIFT; }
+static inline unsigned int kcb_oo_objects(unsigned int oo) { return oo & KCB_OO_MASK; }
+
+/*
+ * virt_to_slab(): vmemmap entry, then the compound-head hop; NULL when x is
+ * not in a slab page (outside the arena: a bounds test the kernel has no
+ * need for, kept so a bad free cannot fault the model).
+ */
+static inline __attribute__((always_inline)) struct kcb_slab *kcb_virt_to_slab(const void *x)
+{
+	uintptr_t idx = ((uintptr_t)x - kcb_arena_base) >> KCB_PAGE_SHIFT;
+	if (kcb_unlikely(idx >= KCB_ARENA_PAGES))
+		return nullptr;
+	struct kcb_slab *page = &kcb_vmemmap[idx];
+	unsigned long head = KCB_READ_ONCE(page->compound_head);
+	if (kcb_unlikely(head & 1))
+		page = (struct kcb_slab *)(head - 1);
+	if (kcb_unlikely((page->page_type >> 24) != KCB_PGTY_SLAB))
+		return nullptr;
+	return page;
+}
+
+static inline void *kcb_slab_address(const struct kcb_slab *slab)
+{
+	return (void *)(kcb_arena_base + ((uintptr_t)(slab - kcb_vmemmap) << KCB_PAGE_SHIFT));
+}
+
+static inline unsigned long kcb_swab_ulong(unsigned long v)
+{
+#if UINTPTR_MAX == 0xffffffffffffffffu
+	return __builtin_bswap64(v);
+#else
+	return __builtin_bswap32(v);
+#endif
+}
+
+/* freelist_ptr_encode/decode: ptr ^ s->random ^ swab(&free pointer) */
+static inline __attribute__((always_inline)) void *
+kcb_freelist_ptr(const struct kmem_cache *s, uintptr_t ptr, uintptr_t ptr_addr, unsigned int flags)
+{
+	if (flags & KCB___FREELIST_HARDENED)
+		ptr ^= s->random ^ kcb_swab_ulong(ptr_addr);
+	return (void *)ptr;
+}
+
+static inline __attribute__((always_inline)) void *kcb_get_freepointer(const struct kmem_cache *s,
+									 void *object, unsigned int flags)
+{
+	uintptr_t addr = (uintptr_t)object + s->offset;
+	return kcb_freelist_ptr(s, *(uintptr_t *)addr, addr, flags);
+}
+
+static inline __attribute__((always_inline)) void kcb_set_freepointer(const struct kmem_cache *s,
+									void *object, void *fp,
+									unsigned int flags)
+{
+	uintptr_t addr = (uintptr_t)object + s->offset;
+	*(uintptr_t *)addr = (uintptr_t)kcb_freelist_ptr(s, (uintptr_t)fp, addr, flags);
+}
+
+/* ---- slow paths of the slab layer (kernels/slab.cpp) ---- */
+
+/* New slab: pages from the arena, freelist built, on no list. */
+struct kcb_slab *kcb_new_slab(struct kmem_cache *s);
+/* Give an empty slab's pages back. */
+void kcb_discard_slab(struct kmem_cache *s, struct kcb_slab *slab);
+/* Pop up to n objects from partial slabs (new slabs as needed) into out[]. */
+unsigned int kcb_alloc_from_slabs(struct kmem_cache *s, void **out, unsigned int n);
+/* Put one object back on its slab; manages the partial list and frees
+ * empty slabs beyond min_partial (the kernel's __slab_free). */
+void kcb_free_to_slab(struct kmem_cache *s, struct kcb_slab *slab, void *x);
+
+void kcb_list_add_tail(struct kcb_list_head *n, struct kcb_list_head *head);
+void kcb_list_del(struct kcb_list_head *n);
+static inline bool kcb_list_empty(const struct kcb_list_head *h) { return h->next == h; }
+static inline void kcb_list_init(struct kcb_list_head *h) { h->next = h->prev = h; }
+
+#endif /* KCB_SLAB_H */

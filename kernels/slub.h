@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The out-of-line allocator API of both models, as the kernel exports it:
+ * the cache comes in as a register argument, so the three ways of naming a
+ * cache differ only in the caller (kernels/hotpaths.cpp).  Implemented in
+ * kernels/slub_sheaves.cpp and kernels/slub_cpu_slab.cpp, each its own
+ * translation unit, never inlined into the callers (no LTO).
+ */
+#ifndef KCB_SLUB_H
+#define KCB_SLUB_H
+
+#include "kmem_cache.h"
+
+extern "C" {
+
+/* 7.x sheaves model */
+void *kcb_sheaves_alloc(struct kmem_cache *s, kcb_gfp_t gfp);
+void kcb_sheaves_free(struct kmem_cache *s, void *x);
+
+/* <= 6.19 cpu_slab model (freelist + tid, 128-bit cmpxchg) */
+void *kcb_cpu_slab_alloc(struct kmem_cache *s, kcb_gfp_t gfp);
+void kcb_cpu_slab_free(struct kmem_cache *s, void *x);
+
+/*
+ * Set up a cache in place (static instances, as in Al Viro's series) or
+ * allocate and set one up (kmem_cache_create).  Returns 0 / NULL on failure.
+ * model: enum kcb_model.  Objects are aligned to 8 (or 64 with
+ * KCB_SLAB_HWCACHE_ALIGN).
+ */
+int kcb_cache_init(struct kmem_cache *s, const char *name, unsigned int object_size,
+		   kcb_slab_flags_t flags, unsigned int model);
+struct kmem_cache *kcb_cache_create(const char *name, unsigned int object_size,
+				    kcb_slab_flags_t flags, unsigned int model);
+
+/* Model-level checks for tests: objects on a cache's free lists and slabs. */
+struct kcb_cache_stats {
+	unsigned long slabs;          /* slabs owned by the cache */
+	unsigned long refills;        /* slow-path refills (sheaf refill / new cpu slab) */
+	unsigned long flushes;        /* slow-path flushes (sheaf flush / slab free) */
+	unsigned long foreign_frees;  /* frees rejected: object of another cache */
+};
+void kcb_cache_get_stats(const struct kmem_cache *s, struct kcb_cache_stats *out);
+
+/* Switches of the model (defaults: hardened freelist on, kfence gate closed). */
+extern bool kcb_freelist_hardened;
+
+/*
+ * What a detected bad free does: the kernel WARNs and leaks the object.
+ * Tests set a hook to observe it; default prints one line to stderr.
+ */
+extern void (*kcb_bad_free_hook)(const struct kmem_cache *s, const void *x, const char *why);
+
+} /* extern "C" */
+
+#endif

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# kcache-bench: the one command.  See README.md.
+#   ./run_all.sh               deps, build all arches, test, measure, analyse, report, plot
+#   ./run_all.sh test          deps, build all arches, run every arch's tests (CI runs this)
+#   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
+#   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
+#   ./run_all.sh --export DIR  pack the built binaries + a runner for lab machines
+# Options: --arch a,b,...  (default: all eight)   --quick (short measurement)
+set -u -o pipefail
+cd "$(dirname "$(readlink -f "$0")")" || exit 1
+ROOT=$PWD
+PY=/usr/bin/python3
+
+ALL_ARCHES="x86_64 aarch64 riscv64 s390x ppc64le armhf i686 mips64el"
+declare -A TRIPLE=([x86_64]=x86_64-linux-gnu [aarch64]=aarch64-linux-gnu [riscv64]=riscv64-linux-gnu
+	[s390x]=s390x-linux-gnu [ppc64le]=powerpc64le-linux-gnu [armhf]=arm-linux-gnueabihf
+	[i686]=i686-linux-gnu [mips64el]=mips64el-linux-gnuabi64)
+declare -A QEMU=([aarch64]=qemu-aarch64 [riscv64]=qemu-riscv64 [s390x]=qemu-s390x
+	[ppc64le]=qemu-ppc64le [armhf]=qemu-arm [i686]=qemu-i386 [mips64el]=qemu-mips64el)
+declare -A QEMU_CPU=([riscv64]="-cpu rv64,zba=true,zbkb=true")
+# results/, tools/ and arch/ name arches by their arch/ directory
+declare -A ARCHDIR=([x86_64]=x86_64 [aarch64]=arm64 [riscv64]=riscv64 [s390x]=s390x
+	[ppc64le]=ppc64le [armhf]=armhf [i686]=i686 [mips64el]=mips64el)
+COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
+COMMON_CMDS="cmake make g++ $PY /usr/lib/llvm-16/bin/llvm-mca /usr/lib/llvm-16/bin/FileCheck qemu-x86_64"
+
+die() { echo "run_all.sh: $*" >&2; exit 2; }
+say() { echo "== $*"; }
+
+ORIG_CMD="./run_all.sh${*:+ $*}"
+mode=run; arches=$ALL_ARCHES; quick=""; export_dir=""
+while (($#)); do
+	case $1 in
+	test|gate|baseline) mode=$1 ;;
+	--quick) quick=--quick ;;
+	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ } ;;
+	--arch=*) arches=${1#--arch=}; arches=${arches//,/ } ;;
+	--export) shift; (($#)) || die "--export needs a directory"; mode=export; export_dir=$1 ;;
+	-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument '$1' (try --help)" ;;
+	esac
+	shift
+done
+for a in $arches; do [[ -n ${TRIPLE[$a]:-} ]] || die "unknown arch '$a' (known: $ALL_ARCHES)"; done
+
+# ---- dependencies: install when root, else print the exact apt-get line ----
+have_pkg_cmd() { [[ " ${KCB_PRETEND_MISSING:-} " != *" $2 "* ]] && command -v "$1" >/dev/null 2>&1; }
+missing=()
+have_pkg_cmd cmake cmake || missing+=(cmake)
+have_pkg_cmd g++ g++ || missing+=(g++)
+have_pkg_cmd /usr/lib/llvm-16/bin/llvm-mca llvm-16 || missing+=(llvm-16)
+have_pkg_cmd qemu-x86_64 qemu-user || missing+=(qemu-user)
+$PY -c 'import elftools, numpy, scipy, matplotlib' 2>/dev/null ||
+	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib)
+[[ -e /usr/include/benchmark/benchmark.h ]] || missing+=(libbenchmark-dev)
+[[ -e /usr/include/perfmon/pfmlib.h ]] || missing+=(libpfm4-dev)
+arch_pkgs=()
+for a in $arches; do
+	[[ $a == x86_64 ]] && continue
+	have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}" || arch_pkgs+=("g++-${TRIPLE[$a]}")
+done
+if ((${#missing[@]} + ${#arch_pkgs[@]})); then
+	line="apt-get install -y --no-install-recommends ${missing[*]} ${arch_pkgs[*]}"
+	if [[ $(id -u) == 0 && -z ${KCB_PRETEND_MISSING:-} ]]; then
+		say "installing: ${missing[*]} ${arch_pkgs[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null ||
+			die "could not install the common packages; run: $line"
+		for p in "${arch_pkgs[@]}"; do
+			apt-get install -y -qq --no-install-recommends "$p" >/dev/null || echo "run_all.sh: could not install $p" >&2
+		done
+	elif ((${#missing[@]})); then
+		die "missing packages; as root run: $line"
+	else
+		echo "run_all.sh: missing cross toolchains; as root run: $line" >&2
+	fi
+fi
+
+# Per-arch availability: a missing toolchain or QEMU skips that arch, never the run.
+declare -A SKIP=()
+for a in $arches; do
+	if ! have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}"; then
+		SKIP[$a]="missing package g++-${TRIPLE[$a]} (${TRIPLE[$a]}-g++ not found)"
+	elif [[ $a != x86_64 ]] && ! have_pkg_cmd "${QEMU[$a]}" qemu-user; then
+		SKIP[$a]="missing package qemu-user (${QEMU[$a]} not found)"
+	fi
+	[[ -n ${SKIP[$a]:-} ]] && echo "run_all.sh: $a skipped: ${SKIP[$a]}" >&2
+done
+
+declare -A STATUS=() COUNTS=()
+build_arch() { # arch -> 0 when configured and built
+	local a=$1 log=build/$1.log
+	mkdir -p build
+	if ! { cmake --preset "$a" >"$log" 2>&1 && cmake --build --preset "$a" >>"$log" 2>&1; }; then
+		tail -25 "$log" >&2
+		STATUS[$a]="FAILED: build (see $log)"
+		return 1
+	fi
+}
+test_arch() { # arch -> runs ctest, records counts
+	local a=$1 out
+	out=$(ctest --preset "$a" 2>&1)
+	local rc=$?
+	echo "$out" | grep -E 'tests passed|Test +#|\*\*\*' | sed "s/^/[$a] /"
+	local line
+	line=$(echo "$out" | grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' | tail -1)
+	if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+		local failed=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+		COUNTS[$a]="$((total - failed)) passed, $failed failed"
+	else
+		COUNTS[$a]="0 passed, 0 failed"
+		STATUS[$a]="FAILED: ctest ran no test"
+		return 1
+	fi
+	((rc == 0)) || { STATUS[$a]="FAILED: tests"; return 1; }
+}
+
+summary() {
+	local bad=0 a tp=0 tf=0
+	echo
+	say "summary"
+	for a in $arches; do
+		if [[ -n ${SKIP[$a]:-} ]]; then
+			printf '  %-9s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
+		else
+			printf '  %-9s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
+			[[ -n ${STATUS[$a]:-} ]] && bad=1
+			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2]))
+			fi
+		fi
+	done
+	[[ $mode == test ]] && echo "tests: $tp passed, $tf failed"
+	return $bad
+}
+
+write_skipped() { # rundir: skipped.json for the report
+	local d=$1 first=1 a
+	{
+		printf '{"skipped": ['
+		for a in $arches; do
+			local why=${SKIP[$a]:-${STATUS[$a]:-}}
+			[[ -z $why ]] && continue
+			((first)) || printf ', '
+			first=0
+			printf '{"arch": "%s", "reason": "%s"}' "${ARCHDIR[$a]}" "${why//\"/\'}"
+		done
+		printf ']}\n'
+	} >"$d/skipped.json.tmp" && mv "$d/skipped.json.tmp" "$d/skipped.json"
+}
+
+if [[ $mode == gate ]]; then
+	latest=$(ls -1d results/runs/*/ 2>/dev/null | tail -1)
+	[[ -n $latest ]] || die "no run in results/runs/: run ./run_all.sh first"
+	exec "$PY" tools/compare "$latest" results/baseline
+fi
+
+t0=$(date +%s)
+for a in $arches; do
+	[[ -n ${SKIP[$a]:-} ]] && continue
+	say "$a: configure + build"
+	build_arch "$a" || continue
+	if [[ $mode == test || $mode == run ]]; then
+		say "$a: tests"
+		test_arch "$a"
+	fi
+done
+
+case $mode in
+test)
+	summary; rc=$?
+	say "gate: deterministic metrics vs results/baseline"
+	stamp=ci-$(date -u +%Y%m%d-%H%M%S)
+	rundir=results/runs/$stamp
+	mkdir -p "$rundir"
+	for a in $arches; do
+		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
+		"$PY" tools/static_metrics.py --arch "${ARCHDIR[$a]}" --build "build/$a" \
+			--out "$rundir/${ARCHDIR[$a]}-static.json" --no-mca >/dev/null || rc=1
+	done
+	write_skipped "$rundir"
+	"$PY" tools/compare "$rundir" results/baseline || rc=1
+	echo "test wall time: $(($(date +%s) - t0)) s"
+	exit $rc
+	;;
+baseline)
+	rundir=$(mktemp -d)
+	for a in $arches; do
+		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
+		"$PY" tools/static_metrics.py --arch "${ARCHDIR[$a]}" --build "build/$a" \
+			--out "$rundir/${ARCHDIR[$a]}-static.json" >/dev/null || die "static metrics failed for $a"
+	done
+	summary || die "not every arch built: the baseline must cover all of them"
+	"$PY" tools/compare --update "$rundir" results/baseline || exit 1
+	rm -rf "$rundir"
+	say "results/baseline/ refreshed: review 'git diff results/baseline' and commit it with the reason"
+	exit 0
+	;;
+export)
+	mkdir -p "$export_dir" || die "cannot create '$export_dir'"
+	for a in $arches; do
+		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
+		"$PY" tools/export_lab.py --arch "$a" --archdir "${ARCHDIR[$a]}" --build "build/$a" --out "$export_dir" || rc=1
+	done
+	summary
+	exit
+	;;
+esac
+
+# ---- the main job: measure, analyse, report, plot ----
+stamp=$(date -u +%Y%m%d-%H%M%S)
+rundir=results/runs/$stamp
+mkdir -p "$rundir"
+host=$(hostname -s 2>/dev/null || echo host)
+for a in $arches; do
+	[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
+	d=${ARCHDIR[$a]}
+	say "$a: measure ($( [[ $a == x86_64 ]] && echo native || echo 'under QEMU: emulated, not cycles'))"
+	bq=$quick; [[ $a != x86_64 ]] && bq=--quick
+	runner=()
+	[[ $a != x86_64 ]] && runner=("${QEMU[$a]}" -L "/usr/${TRIPLE[$a]}" ${QEMU_CPU[$a]:-})
+	if ! KCB_COMMAND="$ORIG_CMD" "${runner[@]}" "build/$a/bench/kcb_bench" $bq --out "$rundir/$d-$host.json"; then
+		STATUS[$a]="FAILED: measurement"
+	fi
+done
+say "static and emulated metrics (sizes, instructions, llvm-mca, QEMU counts)"
+for a in $arches; do
+	[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
+	d=${ARCHDIR[$a]}
+	"$PY" tools/static_metrics.py --arch "$d" --build "build/$a" --out "$rundir/$d-static.json" \
+		>"$rundir/$d-bloat.txt" || STATUS[$a]="FAILED: static metrics"
+done
+write_skipped "$rundir"
+say "report and plots"
+"$PY" tools/report "$rundir" || STATUS[report]="FAILED"
+"$PY" plots/plot_all.py "$rundir" || STATUS[plots]="FAILED"
+summary; rc=$?
+[[ -n ${STATUS[report]:-}${STATUS[plots]:-} ]] && rc=1
+echo
+say "done in $(($(date +%s) - t0)) s"
+echo "report: $rundir/report.md  $rundir/report.txt"
+echo "plots:  $rundir/plots/"
+[[ -f $rundir/report.txt ]] && sed -n '/^Headline/,/^$/p' "$rundir/report.txt"
+exit $rc

@@ -1,0 +1,9 @@
+# aarch64 (arm64): small code model: adrp+ldr / adrp+add
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(KCB_TRIPLE aarch64-linux-gnu)
+set(KCB_ARCH arm64)
+set(KCB_QEMU qemu-aarch64)
+set(KCB_QEMU_CPU )
+set(KCB_ARCH_FLAGS "-mcmodel=small -march=armv8-a")
+set(KCB_ARCH_LDFLAGS "")
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)

@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Pack one arch's built bench binary for a lab machine of that arch.
+
+<out>/<arch>/ gets kcb_bench, run.sh (POSIX sh, needs nothing else) and
+expected.json (what was built: arch, triple, flags, git revision, sha256), so
+the lab's results JSON can be checked against the build it came from and
+merged with `tools/report merge`.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+RUNNER = """#!/bin/sh
+# kcache-bench lab runner for {arch} ({triple}), built from {git_rev}.
+# Usage: ./run.sh [kcb_bench options]   e.g. ./run.sh --quick
+# Writes {arch}-<host>.json here; send it back and merge it with:
+#   tools/report merge <local-run-dir> <this json> -o <out-dir>
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+arch=$(uname -m)
+case "$arch" in {uname_ok}) ;; *) echo "run.sh: this pack is for {arch} ({uname_ok}), not $arch" >&2; exit 2;; esac
+host=$(hostname -s 2>/dev/null || hostname)
+KCB_COMMAND="run.sh $*" exec "$here/kcb_bench" --out "$here/{archdir}-$host.json" "$@"
+"""
+
+UNAME = {"x86_64": "x86_64", "aarch64": "aarch64|arm64", "riscv64": "riscv64",
+         "s390x": "s390x", "ppc64le": "ppc64le", "armhf": "armv7l|armv8l|aarch64",
+         "i686": "i686|i586|x86_64", "mips64el": "mips64"}
+
+
+def fail(msg):
+    print(f"export_lab: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--arch", required=True, help="preset name, e.g. aarch64")
+    ap.add_argument("--archdir", required=True, help="arch/ directory name, e.g. arm64")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    if a.arch not in UNAME:
+        fail(f"unknown arch '{a.arch}'")
+    binary = os.path.join(a.build, "bench", "kcb_bench")
+    if not os.path.isfile(binary):
+        fail(f"{binary} not built: run ./run_all.sh --arch {a.arch} first")
+    cache = {}
+    try:
+        with open(os.path.join(a.build, "CMakeCache.txt")) as f:
+            for line in f:
+                if "=" in line and ":" in line.split("=", 1)[0]:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    cache[k.split(":")[0]] = v
+    except OSError as e:
+        fail(f"cannot read {a.build}/CMakeCache.txt: {e.strerror}")
+    rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                         text=True).stdout.strip() or "unknown"
+    dest = os.path.join(a.out, a.arch)
+    os.makedirs(dest, exist_ok=True)
+    shutil.copy2(binary, os.path.join(dest, "kcb_bench"))
+    with open(binary, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    triple = cache.get("KCB_TRIPLE") or os.path.basename(cache.get("CMAKE_CXX_COMPILER", "")).rsplit("-g++", 1)[0]
+    expected = {"arch": a.archdir, "preset": a.arch, "triple": triple, "git_rev": rev,
+                "flags": cache.get("CMAKE_CXX_FLAGS", ""), "kcb_bench_sha256": digest,
+                "uname_m": UNAME[a.arch]}
+    tmp = os.path.join(dest, "expected.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(expected, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, os.path.join(dest, "expected.json"))
+    runner = os.path.join(dest, "run.sh")
+    with open(runner, "w") as f:
+        f.write(RUNNER.format(arch=a.arch, archdir=a.archdir, triple=triple, git_rev=rev,
+                              uname_ok=UNAME[a.arch]))
+    os.chmod(runner, 0o755)
+    print(f"exported {a.arch}: {dest}/ (kcb_bench, run.sh, expected.json)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,277 @@
+"""Load and check the results JSON of one or more runs for tools/report,
+tools/compare and plots/.
+
+A run folder holds measured `<arch>-<host>.json`, static `<arch>-static.json`
+and optionally `skipped.json` ({"skipped":[{"arch","reason"}]}).  Every other
+top-level *.json there must also be a results file: a stray file is an error,
+so a half-written or foreign file is never silently left out of a report.
+Files are validated with tools/kcb_results.py when it offers `validate`,
+otherwise with the checks below (which follow results/SCHEMA.md).
+"""
+import json
+import os
+
+SCHEMA_VERSION = 1
+ARCHES = ["x86_64", "arm64", "riscv64", "s390x", "ppc64le", "armhf", "i686",
+          "mips64el"]
+MODELS = ["sheaves", "cpu_slab"]
+VARIANTS = ["pointer", "runtime_const", "runtime_const_zba",
+            "runtime_const_zbkb", "projected", "static", "static_a8",
+            "static_a64"]
+SCENARIOS = ["callsite", "latency", "inline_fields", "cold_pointer",
+             "many_caches", "static_align"]
+FNS = ["site", "callsite", "latency", "inline_fields", "many_caches",
+       "static_align"]
+UNITS = ["pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks", "ns",
+         "emulated-ns", "instructions", "L1-dcache-load-misses"]
+SKIPPED_FILE = "skipped.json"
+
+
+class ReportError(Exception):
+    """Bad input: the tools print str(e) as one line and exit non-zero."""
+
+
+def order(seq, known):
+    """Known names first in their canonical order, then the rest sorted."""
+    rank = {k: i for i, k in enumerate(known)}
+    return sorted(set(seq), key=lambda x: (rank.get(x, len(rank)), str(x)))
+
+
+def _need(cond, path, what):
+    if not cond:
+        raise ReportError(f"{path}: wrong schema: {what}")
+
+
+def _is_num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _num_or_null(x):
+    return x is None or _is_num(x)
+
+
+def _check_measured(doc, path):
+    ctx = doc.get("context")
+    _need(isinstance(ctx, dict), path, "'context' is not an object")
+    for k in ("host", "arch"):
+        _need(isinstance(ctx.get(k), str) and ctx.get(k), path,
+              f"context.{k} missing")
+    recs = doc.get("records")
+    _need(isinstance(recs, list), path, "'records' is not a list")
+    for i, r in enumerate(recs):
+        where = f"records[{i}]"
+        _need(isinstance(r, dict), path, f"{where} is not an object")
+        for k in ("model", "scenario", "variant", "primary"):
+            _need(isinstance(r.get(k), str), path, f"{where}.{k} missing")
+        m = r.get("metrics")
+        _need(isinstance(m, dict) and m, path, f"{where}.metrics empty")
+        _need(r["primary"] in m, path,
+              f"{where}: primary unit '{r['primary']}' not in metrics")
+        for unit, v in m.items():
+            _need(isinstance(v, dict), path,
+                  f"{where}.metrics.{unit} is not an object")
+            for k in ("min", "median", "ci95_lo", "ci95_hi"):
+                _need(_num_or_null(v.get(k)), path,
+                      f"{where}.metrics.{unit}.{k} is not a number")
+            s = v.get("samples")
+            _need(s is None or _is_num(s) or
+                  (isinstance(s, list) and all(_is_num(x) for x in s)),
+                  path, f"{where}.metrics.{unit}.samples malformed")
+
+
+def _check_static(doc, path):
+    ctx = doc.get("context")
+    _need(isinstance(ctx, dict), path, "'context' is not an object")
+    _need(isinstance(ctx.get("arch"), str) and ctx.get("arch"), path,
+          "context.arch missing")
+    for key, need in (("symbols", ("symbol", "model", "variant")),
+                      ("sites", ("model", "variant"))):
+        rows = doc.get(key)
+        _need(isinstance(rows, list), path, f"'{key}' is not a list")
+        for i, r in enumerate(rows):
+            _need(isinstance(r, dict), path, f"{key}[{i}] is not an object")
+            for k in need:
+                _need(isinstance(r.get(k), str), path, f"{key}[{i}].{k} missing")
+            for k in ("bytes", "insns"):
+                _need(_is_num(r.get(k)), path, f"{key}[{i}].{k} not a number")
+    kc = doc.get("sites_kernel_cmodel", [])
+    _need(isinstance(kc, list), path, "'sites_kernel_cmodel' is not a list")
+    q = doc.get("qemu", {"available": False, "reason": "not recorded"})
+    _need(isinstance(q, dict) and isinstance(q.get("available"), bool), path,
+          "'qemu.available' missing")
+    for i, r in enumerate(q.get("records", []) or []):
+        _need(isinstance(r, dict) and _num_or_null(r.get("insns_per_op")),
+              path, f"qemu.records[{i}].insns_per_op not a number")
+    mca = doc.get("mca", [])
+    _need(isinstance(mca, list), path, "'mca' is not a list")
+    for i, r in enumerate(mca):
+        _need(isinstance(r, dict) and isinstance(r.get("cpu"), str), path,
+              f"mca[{i}].cpu missing")
+
+
+def _check_skipped(doc, path):
+    rows = doc.get("skipped") if isinstance(doc, dict) else None
+    _need(isinstance(rows, list), path, "'skipped' is not a list")
+    for i, r in enumerate(rows):
+        _need(isinstance(r, dict) and isinstance(r.get("arch"), str) and
+              isinstance(r.get("reason"), str), path,
+              f"skipped[{i}] needs 'arch' and 'reason' strings")
+
+
+def _external_validate(doc, path):
+    """Defer to tools/kcb_results.py (the measurement helper's reader) when it
+    is there; its messages are the schema's authority."""
+    try:
+        import kcb_results  # noqa: sibling module in tools/
+    except ImportError:
+        return
+    fn = getattr(kcb_results, "validate", None)
+    if fn is None:
+        return
+    try:
+        fn(doc)
+    except Exception as e:  # its own error type; keep one line
+        raise ReportError(f"{path}: {str(e).splitlines()[0] if str(e) else e}")
+
+
+def read_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ReportError(f"{path}: cannot read: {e.strerror}")
+    if not text.strip():
+        raise ReportError(f"{path}: empty file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ReportError(f"{path}: malformed or truncated JSON "
+                          f"(line {e.lineno} col {e.colno}: {e.msg})")
+    except RecursionError:
+        raise ReportError(f"{path}: malformed JSON (nested too deep)")
+
+
+def load_file(path):
+    """Return ('measured'|'static'|'skipped', doc) or raise ReportError."""
+    doc = read_json(path)
+    if os.path.basename(path) == SKIPPED_FILE:
+        _check_skipped(doc, path)
+        return "skipped", doc
+    _need(isinstance(doc, dict), path, "top level is not an object")
+    ver = doc.get("schema_version")
+    _need(ver == SCHEMA_VERSION, path,
+          f"schema_version {ver!r}, this tool reads {SCHEMA_VERSION}")
+    kind = doc.get("kind")
+    _need(kind in ("measured", "static"), path,
+          f"kind {kind!r} (want 'measured' or 'static')")
+    (_check_measured if kind == "measured" else _check_static)(doc, path)
+    _external_validate(doc, path)
+    return kind, doc
+
+
+class Measured:
+    def __init__(self, path, doc):
+        self.path = path
+        self.doc = doc
+        self.ctx = doc["context"]
+        self.arch = self.ctx["arch"]
+        self.host = self.ctx["host"]
+        self.label = self.host  # made unique by Results.add
+        self.records = doc["records"]
+
+    @property
+    def qemu(self):
+        return self.ctx.get("execution") == "qemu"
+
+
+class Static:
+    def __init__(self, path, doc):
+        self.path = path
+        self.doc = doc
+        self.ctx = doc["context"]
+        self.arch = self.ctx["arch"]
+
+
+def _static_facts(doc):
+    """The host-independent content, for deciding whether two files agree."""
+    return {k: doc.get(k) for k in ("symbols", "sites", "sites_kernel_cmodel",
+                                    "qemu", "mca")}
+
+
+class Results:
+    """Everything a report covers, from one or more run folders / files."""
+
+    def __init__(self):
+        self.inputs = []
+        self.measured = []
+        self.static = {}
+        self.skipped = []
+        self.warnings = []
+
+    def add(self, kind, path, doc):
+        if kind == "skipped":
+            for r in doc["skipped"]:
+                if (r["arch"], r["reason"]) not in {(s["arch"], s["reason"])
+                                                    for s in self.skipped}:
+                    self.skipped.append({"arch": r["arch"],
+                                         "reason": r["reason"]})
+        elif kind == "static":
+            s = Static(path, doc)
+            old = self.static.get(s.arch)
+            if old is None:
+                self.static[s.arch] = s
+            elif _static_facts(old.doc) != _static_facts(doc):
+                self.warnings.append(
+                    f"static metrics for {s.arch} disagree: {old.path} vs "
+                    f"{path}; the report uses {old.path}")
+        else:
+            m = Measured(path, doc)
+            for o in self.measured:
+                if o.arch == m.arch and o.doc == m.doc:
+                    return  # the same file reached twice: keep one
+            same = [o for o in self.measured
+                    if o.arch == m.arch and o.host == m.host]
+            if same:  # same host twice (two runs): keep both, tell apart
+                m.label = f"{m.host}#{len(same) + 1}"
+            self.measured.append(m)
+
+    def arches(self):
+        a = set(self.static) | {m.arch for m in self.measured}
+        return order(a, ARCHES)
+
+    def measured_for(self, arch):
+        return [m for m in self.measured if m.arch == arch]
+
+    def skipped_for(self, arch):
+        return [s["reason"] for s in self.skipped if s["arch"] == arch]
+
+
+def _dir_files(d):
+    try:
+        names = sorted(os.listdir(d))
+    except OSError as e:
+        raise ReportError(f"{d}: cannot list: {e.strerror}")
+    return [os.path.join(d, n) for n in names
+            if n.endswith(".json") and os.path.isfile(os.path.join(d, n))]
+
+
+def load(inputs):
+    """Load run folders and/or single JSON files into one Results."""
+    res = Results()
+    if not inputs:
+        raise ReportError("no results folder or file given")
+    for inp in inputs:
+        if os.path.isdir(inp):
+            files = _dir_files(inp)
+            if not [f for f in files if os.path.basename(f) != SKIPPED_FILE]:
+                raise ReportError(f"{inp}: no results JSON in this folder "
+                                  "(empty run?)")
+        elif os.path.isfile(inp):
+            files = [inp]
+        else:
+            raise ReportError(f"{inp}: no such file or folder")
+        res.inputs.append(inp)
+        for f in files:
+            kind, doc = load_file(f)
+            res.add(kind, f, doc)
+    return res
