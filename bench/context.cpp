@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <sched.h>
+#include <sys/personality.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -170,6 +171,26 @@ void kcb_context_fill(kcb_context *ctx)
 	ctx->date = buf;
 	ctx->git_rev = KCB_GIT_REV;
 	ctx->governor = read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+}
+
+void kcb_reexec_without_aslr(char **argv, bool emulated, std::string *note)
+{
+	int cur = personality(0xffffffff);
+	if (cur != -1 && (cur & ADDR_NO_RANDOMIZE)) {
+		*note = "off (personality ADDR_NO_RANDOMIZE)";
+		return;
+	}
+	if (emulated) { /* qemu-user cannot exec a foreign binary by itself */
+		*note = "on (not re-executed under emulation)";
+		return;
+	}
+	if (cur == -1 || personality((unsigned long)cur | ADDR_NO_RANDOMIZE) == -1) {
+		*note = std::string("on (personality: ") + strerror(errno) + ")";
+		return;
+	}
+	execv("/proc/self/exe", argv);
+	*note = std::string("on (re-exec failed: ") + strerror(errno) + ")";
+	personality((unsigned long)cur);
 }
 
 void kcb_pin(int cpu, kcb_context *ctx)

@@ -13,6 +13,7 @@ struct kcb_context {
 	std::string qemu_version, qemu_cpu; /* "" when native */
 	std::string governor;           /* "" when unreadable */
 	std::string date, git_rev, command;
+	std::string aslr;               /* how address randomisation stood */
 	int pinned_cpu = -1;            /* -1: not pinned */
 	std::string pin_note;
 };
@@ -22,6 +23,12 @@ bool kcb_detect_emulation(std::string *why);
 
 /* Everything except pinning, counters and command. */
 void kcb_context_fill(kcb_context *ctx);
+
+/* Re-exec once with address randomisation off, so every run gets the same
+ * stack/heap/data layout (4 KiB aliasing between them otherwise moves the
+ * medians from run to run).  Returns only if no re-exec happened; then
+ * *note says why ("" when randomisation already is off). */
+void kcb_reexec_without_aslr(char **argv, bool emulated, std::string *note);
 
 /* Pin to cpu (or, for cpu < 0, the last CPU we may run on). */
 void kcb_pin(int cpu, kcb_context *ctx);

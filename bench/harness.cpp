@@ -39,57 +39,59 @@ double median_of(std::vector<double> v)
 
 } // namespace
 
-bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
-		 const kcb_harness_cfg &cfg, double ticks_per_cycle, kcb_measurement *out,
-		 std::string *err)
+void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
+		      const kcb_harness_cfg &cfg, unsigned int samples, kcb_sampler *s)
 {
 	const size_t nch = c.size();
 	const int ns = c.ns_index();
 	double d[KCB_MAX_CHANNELS];
 
-	/* N: double until one run of the body lasts target_ns (timer-read cost
-	 * then is a small part of each run, and it cancels in 2N - N anyway) */
-	uint64_t n = 16;
-	for (;;) {
-		run_once(c, body, n, d);
-		if (d[ns] >= cfg.target_ns || n >= cfg.max_n)
-			break;
-		n *= 2;
+	if (!s->n) {
+		/* N: double until one run of the body lasts target_ns (timer-read
+		 * cost then is a small part of each run; it cancels in 2N - N) */
+		uint64_t n = 16;
+		for (;;) {
+			run_once(c, body, n, d);
+			if (d[ns] >= cfg.target_ns || n >= cfg.max_n)
+				break;
+			n *= 2;
+		}
+		s->n = n;
+		s->body.assign(nch, {});
+		s->empty.assign(nch, {});
 	}
 	/* warm-up: caches, predictors, allocator state, clock frequency */
 	double spent = 0;
 	while (spent < cfg.warmup_ns) {
-		run_once(c, body, n, d);
+		run_once(c, body, s->n, d);
 		spent += d[ns];
-		run_once(c, empty, n, d);
+		run_once(c, empty, s->n, d);
 		spent += d[ns];
 	}
+	for (unsigned int k = 0; k < samples; k++) {
+		bool flip = k & 1;
+		sample(c, body, s->n, flip, d);
+		for (size_t i = 0; i < nch; i++)
+			s->body[i].push_back(d[i]);
+		sample(c, empty, s->n, flip, d);
+		for (size_t i = 0; i < nch; i++)
+			s->empty[i].push_back(d[i]);
+	}
+}
 
-	std::vector<std::vector<double>> bs(nch), es(nch);
-	for (size_t i = 0; i < nch; i++) {
-		bs[i].reserve(cfg.samples);
-		es[i].reserve(cfg.samples);
-	}
-	for (unsigned int s = 0; s < cfg.samples; s++) {
-		bool flip = s & 1;
-		sample(c, body, n, flip, d);
-		for (size_t i = 0; i < nch; i++)
-			bs[i].push_back(d[i]);
-		sample(c, empty, n, flip, d);
-		for (size_t i = 0; i < nch; i++)
-			es[i].push_back(d[i]);
-	}
+bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks_per_cycle,
+		       kcb_measurement *out, std::string *err)
+{
 	if (c.read_failed()) {
 		*err = "reading the perf_event counters failed during the run";
 		return false;
 	}
-
-	out->n = n;
+	out->n = s.n;
 	out->metrics.clear();
-	for (size_t i = 0; i < nch; i++) {
+	for (size_t i = 0; i < c.size(); i++) {
 		const kcb_channel &ch = c.channel(i);
-		double ovh = median_of(es[i]);
-		std::vector<double> v = bs[i];
+		double ovh = median_of(s.empty[i]);
+		std::vector<double> v = s.body[i];
 		for (double &x : v)
 			x -= ovh;
 		kcb_metric m;
@@ -97,6 +99,7 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 		m.source = ch.source + ", N vs 2N minus empty body";
 		m.overhead = ovh;
 		m.s = kcb_summarize(v);
+		m.values = v;
 		out->metrics.push_back(m);
 		if (ch.is_ticks && ticks_per_cycle > 0) {
 			for (double &x : v)
@@ -106,10 +109,20 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration)";
 			cm.overhead = ovh / ticks_per_cycle;
 			cm.s = kcb_summarize(v);
+			cm.values = v;
 			out->metrics.push_back(cm);
 		}
 	}
 	return true;
+}
+
+bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
+		 const kcb_harness_cfg &cfg, double ticks_per_cycle, kcb_measurement *out,
+		 std::string *err)
+{
+	kcb_sampler s;
+	kcb_sample_round(c, body, empty, cfg, cfg.samples, &s);
+	return kcb_sample_finish(c, s, ticks_per_cycle, out, err);
 }
 
 double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries)

@@ -116,6 +116,22 @@ kcb_json &kcb_json::num(double v)
 	return *this;
 }
 
+kcb_json &kcb_json::num_array(const std::vector<double> &v)
+{
+	value_prefix();
+	out_ += '[';
+	char b[40];
+	for (size_t i = 0; i < v.size(); i++) {
+		if (std::isfinite(v[i]))
+			snprintf(b, sizeof(b), "%s%.6g", i ? ", " : "", v[i]);
+		else
+			snprintf(b, sizeof(b), "%snull", i ? ", " : "");
+		out_ += b;
+	}
+	out_ += ']';
+	return *this;
+}
+
 kcb_json &kcb_json::integer(long long v)
 {
 	value_prefix();
@@ -179,8 +195,14 @@ std::string kcb_write_atomic(const std::string &path, const std::string &text)
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		std::string why = strerror(errno);
+	int rc = fsync(fd);
+	int e = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0) {
+		std::string why = strerror(e);
 		unlink(tmp.c_str());
 		return "flushing '" + tmp + "': " + why;
 	}

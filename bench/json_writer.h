@@ -18,6 +18,8 @@ public:
 	kcb_json &integer(long long v);
 	kcb_json &boolean(bool v);
 	kcb_json &null();
+	/* an array of numbers on one line (sample lists stay readable) */
+	kcb_json &num_array(const std::vector<double> &v);
 	/* key + value shorthands */
 	kcb_json &kv(const std::string &k, const std::string &v) { return key(k).str(v); }
 	kcb_json &kv(const std::string &k, const char *v) { return key(k).str(v); }

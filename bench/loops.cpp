@@ -42,10 +42,19 @@ static KCB_NOINLINE void loop_void(void_fn f, uint64_t n)
 		f();
 }
 
+/* x = f(x), then KCB_CHAIN_PAD dependent adds that leave x unchanged.  The
+ * pad keeps the loop latency-bound: without it an op's own throughput limit
+ * (call/ret, the allocator's per-cpu read-modify-writes) can exceed its
+ * dependent-chain latency and hide it.  The empty body runs the same pad,
+ * so it cancels and the figure is the op's critical-path latency. */
+#define KCB_PAD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
+#define KCB_PAD8 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1
 static KCB_NOINLINE uintptr_t loop_chain(chain_fn f, uint64_t n, uintptr_t x)
 {
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n; i++) {
 		x = f(x);
+		KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8
+	}
 	return x;
 }
 

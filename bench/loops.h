@@ -11,7 +11,7 @@
 
 enum kcb_loop_kind {
 	KCB_LOOP_VOID,    /* fn(): independent ops */
-	KCB_LOOP_CHAIN,   /* x = fn(x): each op waits for the previous one */
+	KCB_LOOP_CHAIN,   /* x = fn(x) + KCB_CHAIN_PAD cycles of dependent adds */
 	KCB_LOOP_INDEXED, /* fn(i % 16): round-robin over 16 caches */
 	KCB_LOOP_COLD,    /* evict(line); fn() */
 };
@@ -26,6 +26,9 @@ struct kcb_work {
 
 /* Run n iterations of w. */
 void kcb_work_run(struct kcb_work *w, uint64_t n);
+
+/* cycles of dependent adds after each chained op (see loops.cpp) */
+#define KCB_CHAIN_PAD 96
 
 /* How cold_pointer evicts a line on this build, in words. */
 const char *kcb_evict_method(void);

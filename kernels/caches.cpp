@@ -64,16 +64,19 @@ static int create_caches(void)
 	return 0;
 }
 
-static void patch_consts(void)
+/* Returns -1 when any site could not be patched (the fixup said why). */
+static int patch_consts(void)
 {
-#define KCB_PATCH(m, k) runtime_const_init(ptr, kcb_cachep_##m##_##k);
+	int bad = 0;
+#define KCB_PATCH(m, k) bad |= runtime_const_init(ptr, kcb_cachep_##m##_##k) < 0;
 	KCB_FOR_EACH_CACHE(KCB_PATCH)
 #undef KCB_PATCH
 #if KCB_HAVE_PROJECTED_CONST
-#define KCB_PATCH(m, k) projected_const_init(ptr, kcb_cachep_##m##_##k);
+#define KCB_PATCH(m, k) bad |= projected_const_init(ptr, kcb_cachep_##m##_##k) < 0;
 	KCB_FOR_EACH_CACHE(KCB_PATCH)
 #undef KCB_PATCH
 #endif
+	return bad ? -1 : 0;
 }
 
 int kcb_consts_verify(unsigned int *nsites, bool verbose)
@@ -110,7 +113,8 @@ int kcb_caches_init(void)
 {
 	if (create_caches())
 		return -1;
-	patch_consts();
+	if (patch_consts())
+		return -1;
 	unsigned int sites = 0;
 	int bad = kcb_consts_verify(&sites, true);
 	if (bad) {

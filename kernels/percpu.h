@@ -7,7 +7,7 @@
  * static array: unit 0 is the template (made PROT_NONE, so a missing offset
  * faults), unit c+1 is CPU c.  The offset comes from initial-exec TLS, as
  * %gs:this_cpu_off / tpidr_el1 give it in the kernel; where arch/<dir>/cpu.h
- * defines KCB_PERCPU_OFFSET_TABLE (riscv64: asm-generic per-cpu) it is
+ * sets KCB_PERCPU_OFFSET_TABLE to 1 (riscv64: asm-generic per-cpu) it is
  * kcb_per_cpu_offset[cpu] with cpu read through tp: two dependent loads.
  *
  * preempt count, need_resched and the "irqs disabled" flag are TLS too.
@@ -56,7 +56,7 @@ void kcb_set_cpu(unsigned int cpu);
 
 static inline __attribute__((always_inline)) unsigned long kcb_my_cpu_offset(void)
 {
-#if defined(KCB_PERCPU_OFFSET_TABLE)
+#if defined(KCB_PERCPU_OFFSET_TABLE) && KCB_PERCPU_OFFSET_TABLE
 	return kcb_per_cpu_offset[kcb_cpu_number];
 #else
 	return kcb_this_cpu_off;
@@ -130,8 +130,9 @@ struct alignas(2 * sizeof(void *)) kcb_freelist_tid {
 
 /*
  * this_cpu_try_cmpxchg of {freelist, tid}.  With the arch's double-word
- * cmpxchg (cpu.h: KCB_HAVE_CMPXCHG_DOUBLE 1, kcb_cmpxchg_double_local(p,
- * old0, old1, new0, new1) -> bool) it is that instruction on this CPU's copy;
+ * cmpxchg (cpu.h: KCB_HAVE_CMPXCHG_DOUBLE 1, kcb_cmpxchg_double_local(
+ * uintptr_t *p, old0, old1, new0, new1) -> bool) it is that instruction on
+ * this CPU's copy;
  * x86 needs no preempt guard (one %gs: instruction), other arches wrap it in
  * preempt off/on as the kernel's _pcp_protect does.  Otherwise the generic
  * fallback: irqs off, compare both words, two stores, irqs back.
@@ -142,12 +143,12 @@ kcb_this_cpu_cmpxchg_freelist(struct kcb_freelist_tid *pcp, void *old_fl, unsign
 {
 #if defined(KCB_HAVE_CMPXCHG_DOUBLE) && KCB_HAVE_CMPXCHG_DOUBLE
 #if defined(__x86_64__) || defined(__i386__)
-	return kcb_cmpxchg_double_local(kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl, old_tid,
-					(uintptr_t)new_fl, new_tid);
+	return kcb_cmpxchg_double_local((uintptr_t *)kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl,
+					old_tid, (uintptr_t)new_fl, new_tid);
 #else
 	kcb_preempt_disable();
-	bool ok = kcb_cmpxchg_double_local(kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl, old_tid,
-					   (uintptr_t)new_fl, new_tid);
+	bool ok = kcb_cmpxchg_double_local((uintptr_t *)kcb_this_cpu_ptr(pcp), (uintptr_t)old_fl,
+					   old_tid, (uintptr_t)new_fl, new_tid);
 	kcb_preempt_enable();
 	return ok;
 #endif

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kmem_cache.h"
 #include "percpu.h"
@@ -152,6 +153,18 @@ void kcb_bad_free(struct kmem_cache *s, const void *x, const char *why);
 /* model set-up of a cache, called by kcb_cache_init */
 int kcb_sheaves_setup(struct kmem_cache *s);
 int kcb_cpu_slab_setup(struct kmem_cache *s);
+/* model part of kcb_cache_shrink: every CPU's cached objects back to slabs */
+void kcb_sheaves_flush_all(struct kmem_cache *s);
+void kcb_cpu_slab_flush_all(struct kmem_cache *s);
+
+/*
+ * kmem_cache_shrink(): flush every CPU's sheaves / cpu slab and the barn,
+ * then discard every empty slab.  With no live objects the cache then owns
+ * no slab at all, which is what the tests check.
+ */
+void kcb_cache_shrink(struct kmem_cache *s);
+/* counters of the cold hooks (tests) */
+extern unsigned long kcb_nr_preempt_schedule, kcb_nr_kfence_allocs, kcb_nr_memcg_hooks;
 }
 
 static inline struct kcb_cache_private *kcb_priv(const struct kmem_cache *s)
@@ -204,7 +217,7 @@ static inline unsigned long kcb_swab_ulong(unsigned long v)
 static inline __attribute__((always_inline)) void *
 kcb_freelist_ptr(const struct kmem_cache *s, uintptr_t ptr, uintptr_t ptr_addr, unsigned int flags)
 {
-	if (flags & KCB___FREELIST_HARDENED)
+	if (kcb_likely(flags & KCB___FREELIST_HARDENED))
 		ptr ^= s->random ^ kcb_swab_ulong(ptr_addr);
 	return (void *)ptr;
 }
@@ -222,6 +235,80 @@ static inline __attribute__((always_inline)) void kcb_set_freepointer(const stru
 {
 	uintptr_t addr = (uintptr_t)object + s->offset;
 	*(uintptr_t *)addr = (uintptr_t)kcb_freelist_ptr(s, (uintptr_t)fp, addr, flags);
+}
+
+/* ---- hooks around both fast paths (mm/slub.c), written once ---- */
+
+#define KCB_KFENCE_POOL_SIZE ((255ul + 1) * 2 * KCB_PAGE_SIZE)
+
+/* slab_pre_alloc_hook(): gfp mask, might_alloc() -> might_resched() */
+static inline __attribute__((always_inline)) kcb_gfp_t kcb_slab_pre_alloc_hook(kcb_gfp_t gfp)
+{
+	gfp &= kcb_gfp_allowed_mask;
+	if ((gfp & KCB___GFP_DIRECT_RECLAIM) && kcb_unlikely(KCB_READ_ONCE(kcb_need_resched)))
+		kcb_cond_resched();
+	return gfp;
+}
+
+/* kfence_alloc(): the gate is closed (> 0) almost always */
+static inline __attribute__((always_inline)) void *
+kcb_kfence_alloc_gate(struct kmem_cache *s, unsigned int orig_size, kcb_gfp_t gfp)
+{
+	if (kcb_likely(__atomic_load_n(&kcb_kfence_allocation_gate, __ATOMIC_RELAXED) > 0))
+		return nullptr;
+	return kcb_kfence_alloc(s, orig_size, gfp);
+}
+
+/* maybe_wipe_obj_freeptr() + slab_want_init_on_alloc() */
+static inline __attribute__((always_inline)) bool kcb_want_init(struct kmem_cache *s, void *object,
+								kcb_gfp_t gfp)
+{
+	if (kcb_unlikely(kcb_init_on_free) && object)
+		memset((char *)object + s->offset, 0, sizeof(void *));
+	if (kcb_unlikely(kcb_init_on_alloc))
+		return true;
+	return (gfp & KCB___GFP_ZERO) != 0;
+}
+
+/* slab_post_alloc_hook(): init memset, memcg charge of accounted objects */
+static inline __attribute__((always_inline)) void
+kcb_slab_post_alloc_hook(struct kmem_cache *s, kcb_gfp_t gfp, void *object, bool init,
+			 unsigned int orig_size)
+{
+	if (kcb_unlikely(init) && object)
+		memset(object, 0, orig_size);
+	if (kcb_unlikely((gfp & KCB___GFP_ACCOUNT) || (s->flags & KCB_SLAB_ACCOUNT)) && object)
+		kcb_memcg_post_alloc_hook(s, gfp, object);
+}
+
+/*
+ * kmem_cache_free() up to the per-CPU part: cache_from_obj() (hardened:
+ * the object's slab must belong to s), memcg_slab_free_hook(),
+ * slab_free_hook() (kfence_free, RCU/debug flags, init_on_free).
+ * Returns the slab, or NULL when the free was rejected (leaked);
+ * *slow is set when the object must go straight to its slab.
+ */
+static inline __attribute__((always_inline)) struct kcb_slab *
+kcb_slab_free_hooks(struct kmem_cache *s, void *x, bool *slow)
+{
+	struct kcb_slab *slab = kcb_virt_to_slab(x);
+	if (kcb_unlikely(!slab)) {
+		kcb_bad_free(s, x, "not a slab object");
+		return nullptr;
+	}
+	if (kcb_unlikely(slab->slab_cache != s)) {
+		kcb_bad_free(s, x, "object of another cache");
+		return nullptr;
+	}
+	if (kcb_unlikely(slab->obj_exts))
+		kcb_memcg_free_hook(s, slab, x);
+	if (kcb_unlikely((uintptr_t)x - (uintptr_t)kcb_kfence_pool < KCB_KFENCE_POOL_SIZE &&
+			 kcb_kfence_pool))
+		return nullptr; /* kfence_free(): never, no kfence pool is modelled */
+	*slow = kcb_unlikely(s->flags & (KCB_SLAB_TYPESAFE_BY_RCU | KCB_SLAB_DEBUG_FLAGS));
+	if (kcb_unlikely(kcb_init_on_free))
+		memset(x, 0, s->object_size);
+	return slab;
 }
 
 /* ---- slow paths of the slab layer (kernels/slab.cpp) ---- */

@@ -47,6 +47,7 @@ class Elf:
                 self.elfclass = elf.elfclass
                 self.little = elf.little_endian
                 self.is_exec = elf["e_type"] in ("ET_EXEC", "ET_DYN")
+                self.local_entry = {}
                 self.funcs = self._read_funcs(elf)
                 self.registry = self._read_registry(elf) if self.is_exec else []
         except FileNotFoundError:
@@ -69,7 +70,20 @@ class Elf:
             # relocatable objects: addresses are per section, so keep its name
             sec = None if self.is_exec else elf.get_section(sym["st_shndx"]).name
             funcs[sym.name] = (addr, sym["st_size"], sec)
+            if self.machine == "EM_PPC64":
+                # ELFv2: st_other bits 5..7 give the local entry's offset,
+                # where direct calls enter (after the TOC set-up)
+                try:
+                    bits = int(sym["st_other"]["local"])
+                except (KeyError, TypeError, ValueError):
+                    bits = 0
+                self.local_entry[sym.name] = addr + (((1 << bits) >> 2) << 2 if bits >= 2 else 0)
         return funcs
+
+    def entry(self, name):
+        """The address every call of name passes through (ppc64le: its local
+        entry point; elsewhere: its start)."""
+        return self.local_entry.get(name, self.funcs[name][0])
 
     def _read_registry(self, elf):
         """Entries of section kcb_hotpath_table: pointers to struct kcb_hotpath
@@ -146,7 +160,8 @@ class Insn:
 def objdump_args(arch):
     # riscv: no aliases, so the patched forms read as the kernel spells them
     # (an unpatched `addiw a0,a0,0` would otherwise print as sext.w).
-    return ["-M", "no-aliases"] if arch == "riscv64" else []
+    # arm64 likewise: movz, not its `mov` alias.
+    return ["-M", "no-aliases"] if arch in ("riscv64", "arm64") else []
 
 
 def run_objdump(objdump, path, arch):
@@ -247,7 +262,7 @@ FRAME_REGS = {
     "armhf": {"sp", "r7"},
     "mips64el": {"sp", "s8", "fp"},
 }
-REG_TOKEN = re.compile(r"[%$]?([A-Za-z][A-Za-z0-9.]*)")
+REG_TOKEN = re.compile(r"(?<![0-9A-Za-z_.])[%$]?([A-Za-z][A-Za-z0-9.]*)")
 
 
 def is_return(arch, insn):
@@ -270,7 +285,9 @@ def is_return(arch, insn):
     raise KcbError(f"unknown arch {arch}")
 
 
-def _regs(ops):
+def _regs(arch, ops):
+    if arch in ("s390x", "x86_64", "i686"):  # registers always carry a '%'
+        return {t.lower() for t in re.findall(r"%([a-z][a-z0-9]*)", ops)}
     return {t.lower() for t in REG_TOKEN.findall(ops)}
 
 
@@ -290,7 +307,9 @@ def materialisation(arch, insns):
             continue
         if arch == "ppc64le":
             ops = i.ops.replace(" ", "")
-            if idx == 0 and i.mnem == "addis" and ops.startswith("r2,r12,"):
+            # global entry: addis r2,r12,.. (PIC) or lis r2,.. (non-PIE)
+            if idx == 0 and ((i.mnem == "addis" and ops.startswith("r2,r12,")) or
+                             (i.mnem == "lis" and ops.startswith("r2,"))):
                 continue
             if idx == 1 and i.mnem == "addi" and ops.startswith("r2,r2,"):
                 continue
@@ -298,11 +317,25 @@ def materialisation(arch, insns):
                 continue
         if arch in ("x86_64", "i686") and i.mnem in ("leave", "leaveq"):
             continue
-        if _regs(i.ops) & frame:
+        if _regs(arch, i.ops) & frame:
             continue
         keep.append(i)
     return keep
 
 
-def sequence_name(insns):
-    return "+".join(i.mnem for i in insns)
+def sequence_name(arch, insns):
+    """Mnemonics joined by '+'; on x86 the operand form is added, since one
+    mnemonic (mov) covers the load, the immediate and the absolute load."""
+    def one(i):
+        if arch == "riscv64" and ((i.mnem == "addi" and i.ops.replace(" ", "") == "zero,zero,0")
+                                  or i.mnem == "c.nop"):
+            return "nop"
+        if arch not in ("x86_64", "i686") or i.mnem in ("movabs", "nop"):
+            return i.mnem
+        src = i.ops.split(",")[0]
+        if src.startswith("$"):
+            return i.mnem + " $imm"
+        if "(%rip)" in src:
+            return i.mnem + " rip-rel"
+        return i.mnem + " mem" if (i.mnem.startswith("mov") and "(" in src or src[:2] == "0x") else i.mnem
+    return "+".join(one(i) for i in insns)

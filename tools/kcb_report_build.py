@@ -3,7 +3,7 @@ from kcb_report_facts import (fnum, fdelta, fci, site_rows, symbols, qemu_recs,
                               mca_cpus, mca_recs, measured_index,
                               measured_units, unit_label, headline, all_notes,
                               fns_present, scenarios_present)
-from kcb_report_load import ARCHES, MODELS, VARIANTS, order
+from kcb_report_load import ARCHES, MODELS, SCENARIOS, VARIANTS, order
 from kcb_report_text import Table
 
 TITLE = ("kcache-bench: reaching struct kmem_cache by pointer, "
@@ -141,54 +141,110 @@ def _mca_blocks(st, notes):
 
 
 def _measured_tables(m, notes):
+    """Per unit and model: scenarios down, variants across, so pointer and
+    static sit side by side.  report.txt keeps the primary unit only."""
     idx = measured_index(m)
-    scens = scenarios_present(m)
-    keys = sorted({(k[0], k[2]) for k in idx}, key=lambda k: (
-        MODELS.index(k[0]) if k[0] in MODELS else 9,
-        VARIANTS.index(k[1]) if k[1] in VARIANTS else 99, k))
+    scens = [s for s in scenarios_present(m) if s != "static_align"]
+    align = [v for v in order({k[2] for k in idx if k[1] == "static_align"},
+                              VARIANTS)]
     cold = "cold_pointer" in scens and "callsite" in scens
-    out = []
     ctx = m.ctx
-    for unit in measured_units(m):
-        lab = Labels(notes)
-        rows = []
-        for model, v in keys:
-            row = [lab(v, model)]
-            for s in scens:
-                r = idx.get((model, s, v))
-                met = r["metrics"].get(unit) if r else None
-                row.append(fci(met) if met else "-")
-            if cold:
-                a = idx.get((model, "cold_pointer", v))
-                b = idx.get((model, "callsite", v))
-                ma = a and a["metrics"].get(unit)
-                mb = b and b["metrics"].get(unit)
-                if ma and mb and None not in (ma.get("median"),
-                                              mb.get("median")):
-                    row.append(fdelta(ma["median"] - mb["median"]))
-                else:
-                    row.append("-")
-            rows.append(row)
-        if all(all(c == "-" for c in r[1:]) for r in rows):
-            continue
+    units = measured_units(m)
+    out = []
+    for ui, unit in enumerate(units):
         src = next((r["metrics"][unit].get("source") for r in m.records
                     if unit in r["metrics"]
                     and r["metrics"][unit].get("source")), None)
         how = ("QEMU " + (ctx.get("qemu_version") or "?")
                if m.qemu else "native")
-        title = (f"Measured on {m.label} ({how}) [{unit_label(m, unit)} "
-                 f"per op, median [95% CI]"
-                 + (f", source {src}" if src else "") + "]")
-        hdr = ["model variant"] + scens + (["cold-callsite"] if cold else [])
-        leg = lab.legend()
-        if cold:
-            leg.append("cold-callsite = cold_pointer median minus callsite "
-                       "median (the cold-pointer penalty)")
-        leg.append("- = not run for this variant")
-        out.append(("table", Table(title, hdr, rows, legend=leg)))
-    if ctx.get("pmu", "").startswith("unavailable"):
+        for model in order({k[0] for k in idx}, MODELS):
+            variants = order({k[2] for k in idx if k[0] == model
+                              and k[1] != "static_align"}, VARIANTS)
+            lab = Labels(notes)
+            hdr = ["scenario"] + [lab(v) for v in variants]
+
+            def cell(scen, v):
+                r = idx.get((model, scen, v))
+                met = r["metrics"].get(unit) if r else None
+                return met
+
+            rows = []
+            for sc in scens:
+                rows.append([sc] + [fci(cell(sc, v)) if cell(sc, v) else "-"
+                                    for v in variants])
+            if cold:
+                row = ["cold - callsite"]
+                for v in variants:
+                    a, b = cell("cold_pointer", v), cell("callsite", v)
+                    ok = a and b and None not in (a.get("median"),
+                                                  b.get("median"))
+                    row.append(fdelta(a["median"] - b["median"]) if ok
+                               else "-")
+                rows.append(row)
+            if "static" in variants:
+                for av in align:
+                    met = cell("static_align", av)
+                    if met:
+                        rows.append([f"static_align {av[7:]}"] +
+                                    [fci(met) if v == "static" else ""
+                                     for v in variants])
+            if all(all(c in ("-", "") for c in r[1:]) for r in rows):
+                continue
+            title = (f"Measured on {m.label} ({how}), {model} "
+                     f"[{unit_label(m, unit)} per op, median [95% CI]"
+                     + (f", source {src}" if src else "") + "]")
+            leg = lab.legend()
+            if cold:
+                leg.append("cold - callsite: cold_pointer median minus "
+                           "callsite median (the cold-pointer penalty)")
+            if align and "static" in variants:
+                leg.append("static_align a8/a64: the static instance "
+                           "aligned to 8 / 64 bytes")
+            leg.append("- = not run for this variant")
+            t = ("table", Table(title, hdr, rows, legend=leg))
+            out.append(t if ui == 0 else ("md", t))
+    if len(units) > 1:
+        out.append(("txt", ("p", f"Also measured on {m.label}: "
+                            + ", ".join(units[1:]) + " (in report.md).")))
+    if str(ctx.get("pmu", "")).startswith("unavailable"):
         out.append(("p", f"PMU cycles on {m.label}: {ctx['pmu']}; counter "
                          f"used: {ctx.get('counter_source', '?')}."))
+    return out
+
+
+def _hosts_tables(ms, notes):
+    """Several hosts for one arch: one column per host, in that host's
+    primary unit; numbers are never combined across hosts."""
+    idxs = [measured_index(m) for m in ms]
+    units = [measured_units(m)[0] for m in ms]
+    models = order({k[0] for i in idxs for k in i}, MODELS)
+    out = []
+    for model in models:
+        keys = sorted({(k[1], k[2]) for i in idxs for k in i
+                       if k[0] == model},
+                      key=lambda k: (SCENARIOS.index(k[0])
+                                     if k[0] in SCENARIOS else 99,
+                                     VARIANTS.index(k[1])
+                                     if k[1] in VARIANTS else 99, k))
+        lab = Labels(notes)
+        rows = []
+        for scen, v in keys:
+            row = [f"{scen} {lab(v)}"]
+            for i, u in zip(idxs, units):
+                r = i.get((model, scen, v))
+                met = r["metrics"].get(u) if r else None
+                row.append(fci(met) if met else "-")
+            rows.append(row)
+        leg = lab.legend() + [
+            f"{m.label}: {unit_label(m, u)} per op, "
+            + (f"QEMU {m.ctx.get('qemu_version') or '?'}" if m.qemu
+               else "native") + f", {m.ctx.get('cpu_model') or '?'}"
+            for m, u in zip(ms, units)]
+        out.append(("table", Table(
+            f"{model}: each host in its own column (never averaged) "
+            "[median [95% CI] per op, unit per host below]",
+            ["scenario variant"] + [m.label for m in ms], rows,
+            legend=leg)))
     return out
 
 
@@ -196,12 +252,10 @@ def _summary_table(res):
     variants = order({r["variant"] for st in res.static.values()
                       for r in site_rows(st)}, VARIANTS)
     rows = []
-    for arch in order(set(res.arches()) | {s["arch"] for s in res.skipped},
-                      ARCHES):
+    for arch in res.arches():
         st = res.static.get(arch)
         if not st:
-            why = "; ".join(res.skipped_for(arch)) or "no static results"
-            rows.append([arch] + [f"skipped: {why}"] +
+            rows.append([arch] + ["no static results"] +
                         [""] * (len(variants) - 1))
             continue
         byv = {}
@@ -222,7 +276,7 @@ def _summary_table(res):
                  "kcb_site__*]", ["arch"] + variants, rows,
                  legend=["- = variant not built on this arch; ? = loads "
                          "not decidable from the recorded sequence; notes "
-                         "per arch below"])
+                         "and skipped arches below"])
 
 
 def _ctx_items(ctx, keys):
@@ -238,7 +292,8 @@ def _ctx_items(ctx, keys):
 MEASURED_CTX = ["host", "cpu_model", "cores", "kernel", "arch", "triple",
                 "compiler", "flags", "execution", "qemu_version", "qemu_cpu",
                 "counter_source", "counter_note", "pmu", "ticks_per_cycle",
-                "governor", "date", "git_rev", "command"]
+                "ticks_hz", "governor", "pinned_cpu", "pin_note", "method",
+                "evict_method", "date", "git_rev", "command"]
 STATIC_CTX = ["arch", "triple", "objdump", "llvm_mca", "qemu_version",
               "qemu_cpu", "flags"]
 
@@ -268,6 +323,11 @@ def build(res, regen):
             continue
         items.append(f"{arch}: " + " ".join(headline(res, arch)))
     b.append(("list", items))
+    b.append(("p", "Loads are the memory loads in the call-site sequence "
+                   "(objdump of kcb_site__*): each one sits on the "
+                   "dependency chain of the cache address. Deltas are "
+                   "per call site; QEMU counts are exact executed "
+                   "instructions; timings say their unit and host."))
     t = _summary_table(res)
     if t:
         b.append(("table", t))
@@ -311,6 +371,8 @@ def build(res, regen):
                            "llvm-mca): skipped: no static results for this "
                            "arch in the run"))
         ms = res.measured_for(arch)
+        if len(ms) > 1:
+            b += _hosts_tables(ms, notes)
         for m in ms:
             b += _measured_tables(m, notes)
         if not ms:

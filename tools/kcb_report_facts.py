@@ -73,8 +73,13 @@ def insns_of(seq):
     return out
 
 
-def seq_text(seq):
-    return "+".join(mn for mn, _ in insns_of(seq)) or "n/a"
+def seq_text(seq, arch=None):
+    """'adrp+ldr'; on x86 the operands tell a load from an immediate, so
+    they stay: 'mov 0x2f3a(%rip),%rdi'."""
+    ins = insns_of(seq)
+    if arch in ("x86_64", "i686"):
+        return "; ".join(f"{mn} {ops}".strip() for mn, ops in ins) or "n/a"
+    return "+".join(mn for mn, _ in ins) or "n/a"
 
 
 def _first_operand(ops):
@@ -97,8 +102,9 @@ def _is_load(arch, mn, ops):
             return False
         if not ops:
             return None if mn.startswith("mov") else False
-        if "[" in ops:  # Intel syntax: source is the second operand
-            return "[" in ops.split(",", 1)[-1]
+        if "%" not in ops and "$" not in ops:  # Intel: source is 2nd
+            src = ops.split(",", 1)[-1]
+            return "[" in src or "ds:" in src
         src = _first_operand(ops)
         return not src.startswith(("$", "%"))
     if arch == "arm64":
@@ -174,7 +180,7 @@ def site_rows(st, key="sites"):
             out.append({"model": None if same else r["model"], "variant": v,
                         "bytes": r["bytes"], "insns": r["insns"],
                         "loads": count_loads(arch, r.get("sequence")),
-                        "seq": seq_text(r.get("sequence")),
+                        "seq": seq_text(r.get("sequence"), arch),
                         "note": r.get("note", "")})
     return out
 
@@ -283,8 +289,7 @@ def headline(res, arch):
                                   f"{_label(v, notes)} vs static"))
         if claims:
             where = f" ({model})" if model else ""
-            out.append(f"Per call site{where} [bytes, insns: objdump; loads "
-                       f"counted in the site sequence]: "
+            out.append(f"Call site{where} [objdump]: "
                        + "; ".join(claims) + ".")
         q = qemu_recs(st)
         qa = (st.doc.get("qemu") or {})

@@ -5,8 +5,8 @@ A run folder holds measured `<arch>-<host>.json`, static `<arch>-static.json`
 and optionally `skipped.json` ({"skipped":[{"arch","reason"}]}).  Every other
 top-level *.json there must also be a results file: a stray file is an error,
 so a half-written or foreign file is never silently left out of a report.
-Files are validated with tools/kcb_results.py when it offers `validate`,
-otherwise with the checks below (which follow results/SCHEMA.md).
+Files are validated with tools/kcb_results.py (the schema's reader) and
+then with the checks below, which guard what the report code relies on.
 """
 import json
 import os
@@ -22,8 +22,9 @@ SCENARIOS = ["callsite", "latency", "inline_fields", "cold_pointer",
              "many_caches", "static_align"]
 FNS = ["site", "callsite", "latency", "inline_fields", "many_caches",
        "static_align"]
-UNITS = ["pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks", "ns",
-         "emulated-ns", "instructions", "L1-dcache-load-misses"]
+UNITS = ["pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks",
+         "cycle-ticks", "ns", "emulated-ns", "instructions",
+         "L1-dcache-load-misses"]
 SKIPPED_FILE = "skipped.json"
 
 
@@ -119,8 +120,8 @@ def _check_skipped(doc, path):
 
 
 def _external_validate(doc, path):
-    """Defer to tools/kcb_results.py (the measurement helper's reader) when it
-    is there; its messages are the schema's authority."""
+    """tools/kcb_results.py (the schema's reader, results/SCHEMA.md) has the
+    last word when it is there; its errors are already one line."""
     try:
         import kcb_results  # noqa: sibling module in tools/
     except ImportError:
@@ -129,9 +130,10 @@ def _external_validate(doc, path):
     if fn is None:
         return
     try:
-        fn(doc)
-    except Exception as e:  # its own error type; keep one line
-        raise ReportError(f"{path}: {str(e).splitlines()[0] if str(e) else e}")
+        fn(doc, path)
+    except getattr(kcb_results, "ResultsError", Exception) as e:
+        raise ReportError(str(e).splitlines()[0] if str(e) else
+                          f"{path}: rejected by kcb_results")
 
 
 def read_json(path):
@@ -157,6 +159,7 @@ def load_file(path):
     if os.path.basename(path) == SKIPPED_FILE:
         _check_skipped(doc, path)
         return "skipped", doc
+    _external_validate(doc, path)
     _need(isinstance(doc, dict), path, "top level is not an object")
     ver = doc.get("schema_version")
     _need(ver == SCHEMA_VERSION, path,
@@ -164,8 +167,8 @@ def load_file(path):
     kind = doc.get("kind")
     _need(kind in ("measured", "static"), path,
           f"kind {kind!r} (want 'measured' or 'static')")
+    # our own checks too: they guard what this code relies on
     (_check_measured if kind == "measured" else _check_static)(doc, path)
-    _external_validate(doc, path)
     return kind, doc
 
 
@@ -274,4 +277,6 @@ def load(inputs):
         for f in files:
             kind, doc = load_file(f)
             res.add(kind, f, doc)
+    rank = {a: i for i, a in enumerate(ARCHES)}
+    res.measured.sort(key=lambda m: (rank.get(m.arch, 99), m.arch))
     return res

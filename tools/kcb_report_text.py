@@ -2,7 +2,8 @@
 ASCII text of at most 72 columns, for pasting into a mail to linux-mm.
 
 Blocks: ("h", level, text) ("p", text) ("list", [text]) ("code", [line])
-("kv", [(key, value)]) ("table", Table).  Wide tables are split into
+("kv", [(key, value)]) ("table", Table); ("md", block) and ("txt", block)
+appear in one format only.  Wide tables are split into
 several narrower ones that repeat the key columns; long cells wrap."""
 import textwrap
 
@@ -29,28 +30,47 @@ def ascii_text(s):
 
 
 # ---- Markdown --------------------------------------------------------------
+def _md(s):
+    """Plain text -> Markdown that GitHub shows literally (symbol names
+    like kcb_<fn>__* would otherwise become emphasis or HTML)."""
+    for a, b in (("\\", "\\\\"), ("*", "\\*"), ("_", "\\_"),
+                 ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
+        s = s.replace(a, b)
+    return s
+
+
 def _md_cell(s):
-    return s.replace("|", "\\|").replace("\n", " ")
+    return _md(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _only(blocks, fmt):
+    """("md", block) / ("txt", block) wrap a block meant for one format."""
+    for b in blocks:
+        if b[0] in ("md", "txt"):
+            if b[0] == fmt:
+                yield b[1]
+        else:
+            yield b
 
 
 def to_markdown(blocks):
     out = []
-    for b in blocks:
+    for b in _only(blocks, "md"):
         kind = b[0]
         if kind == "h":
-            out += ["#" * b[1] + " " + b[2], ""]
+            out += ["#" * b[1] + " " + _md(b[2]), ""]
         elif kind == "p":
-            out += [b[1], ""]
+            out += [_md(b[1]), ""]
         elif kind == "list":
-            out += [f"- {x}" for x in b[1]] + [""]
+            out += [f"- {_md(x)}" for x in b[1]] + [""]
         elif kind == "code":
             out += ["```"] + list(b[1]) + ["```", ""]
         elif kind == "kv":
-            out += [f"- **{k}**: {_md_cell(v)}" for k, v in b[1]] + [""]
+            out += [f"- **{_md(k)}**: {_md_cell(v)}" for k, v in b[1]] + [""]
         elif kind == "table":
             t = b[1]
             if t.title:
-                out += [f"**{t.title}**", ""]
+                out += [f"**{_md(t.title)}**", ""]
             out.append("| " + " | ".join(_md_cell(h) for h in t.headers)
                        + " |")
             out.append("|" + "|".join("---:" if a == "r" else "---"
@@ -59,7 +79,7 @@ def to_markdown(blocks):
                 out.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
             out.append("")
             if t.legend:
-                out += [f"_{x}_  " for x in t.legend] + [""]
+                out += [f"{_md(x)}  " for x in t.legend] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -146,7 +166,7 @@ def _hard_wrap(line):
 
 def to_text(blocks):
     out = []
-    for b in blocks:
+    for b in _only(blocks, "txt"):
         kind = b[0]
         if kind == "h":
             lines = _wrap(ascii_text(b[2]))

@@ -65,6 +65,4 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return c1 == o1 && c2 == o2;
 }
 
-#define KCB_PERCPU_OFFSET_TABLE 0
-
 #endif

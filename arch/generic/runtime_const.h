@@ -67,15 +67,17 @@ static inline void *kcb_const_site(const int32_t *start, const int32_t *stop, un
 	return (void *)((uintptr_t)&start[i] + (intptr_t)start[i]);
 }
 
-/* The linker's __start_/__stop_ bounds of section <prefix><sym>, declared weak
- * under their exact ELF names, so a sym with no sites yields an empty range;
- * then fn(start, stop, args...).  The C++ names carry sym: block-scope
- * externs of one name would be one entity, whatever their asm labels. */
-#define KCB_CONST_WITH_BOUNDS(prefix, sym, fn, ...)                                  \
+/* The linker's __start_/__stop_ bounds of section sec (a string), declared
+ * weak under their exact ELF names, so a sym with no sites yields an empty
+ * range; then fn(start, stop, args...).  The C++ names carry sym: block-scope
+ * externs of one name would be one entity, whatever their asm labels.
+ * Every macro here stringizes sym as written (like runtime_const_ptr), so
+ * pass the symbol itself, not a macro naming it. */
+#define KCB_CONST_WITH_BOUNDS(sec, sym, fn, ...)                                     \
 	({                                                                            \
-		extern const int32_t __kcb_start_##sym[] __asm__("__start_" prefix #sym) \
+		extern const int32_t __kcb_start_##sym[] __asm__("__start_" sec)      \
 			__attribute__((weak));                                        \
-		extern const int32_t __kcb_stop_##sym[] __asm__("__stop_" prefix #sym) \
+		extern const int32_t __kcb_stop_##sym[] __asm__("__stop_" sec)        \
 			__attribute__((weak));                                        \
 		fn(__kcb_start_##sym, __kcb_stop_##sym, ##__VA_ARGS__);               \
 	})
@@ -87,22 +89,22 @@ static inline void *kcb_const_site(const int32_t *start, const int32_t *stop, un
 #define KCB_RC_SEQUENCE "pointer load (asm-generic fallback)"
 #define KCB_RC_SITE_BYTES 0
 #define runtime_const_ptr(sym) (sym)
-#define runtime_const_init(type, sym) ((void)(sym), 0)
-#define runtime_const_verify(type, sym) ((void)(sym), 0)
+#define runtime_const_init(type, sym) ({ (void)(sym); 0; })
+#define runtime_const_verify(type, sym) ({ (void)(sym); 0; })
 #define runtime_const_sites(sym) 0u
-#define runtime_const_site(sym, i) ((void)(i), (void *)NULL)
+#define runtime_const_site(sym, i) ({ (void)(i); (void *)NULL; })
 #else
 #define runtime_const_init(type, sym)                                                  \
-	KCB_CONST_WITH_BOUNDS("runtime_" #type "_", sym, kcb_const_fixup,             \
+	KCB_CONST_WITH_BOUNDS("runtime_" #type "_" #sym, sym, kcb_const_fixup,             \
 			      KCB_CONST_VALUE(sym), KCB_RC_SITE_BYTES, kcb_rc_encode,  \
 			      kcb_rc_decode, #sym)
 #define runtime_const_verify(type, sym)                                                \
-	KCB_CONST_WITH_BOUNDS("runtime_" #type "_", sym, kcb_const_verify,            \
+	KCB_CONST_WITH_BOUNDS("runtime_" #type "_" #sym, sym, kcb_const_verify,            \
 			      KCB_CONST_VALUE(sym), kcb_rc_decode)
 #define runtime_const_sites(sym)                                                       \
-	KCB_CONST_WITH_BOUNDS("runtime_ptr_", sym, kcb_const_count)
+	KCB_CONST_WITH_BOUNDS("runtime_ptr_" #sym, sym, kcb_const_count)
 #define runtime_const_site(sym, i)                                                     \
-	KCB_CONST_WITH_BOUNDS("runtime_ptr_", sym, kcb_const_site, (i))
+	KCB_CONST_WITH_BOUNDS("runtime_ptr_" #sym, sym, kcb_const_site, (i))
 #endif
 
 #ifndef KCB_HAVE_PROJECTED_CONST
@@ -111,16 +113,16 @@ static inline void *kcb_const_site(const int32_t *start, const int32_t *stop, un
 
 #if KCB_HAVE_PROJECTED_CONST
 #define projected_const_init(type, sym)                                                \
-	KCB_CONST_WITH_BOUNDS("projected_" #type "_", sym, kcb_const_fixup,           \
+	KCB_CONST_WITH_BOUNDS("projected_" #type "_" #sym, sym, kcb_const_fixup,           \
 			      KCB_CONST_VALUE(sym), KCB_PROJECTED_SITE_BYTES,          \
 			      kcb_projected_encode, kcb_projected_decode, #sym)
 #define projected_const_verify(type, sym)                                              \
-	KCB_CONST_WITH_BOUNDS("projected_" #type "_", sym, kcb_const_verify,          \
+	KCB_CONST_WITH_BOUNDS("projected_" #type "_" #sym, sym, kcb_const_verify,          \
 			      KCB_CONST_VALUE(sym), kcb_projected_decode)
 #define projected_const_sites(sym)                                                     \
-	KCB_CONST_WITH_BOUNDS("projected_ptr_", sym, kcb_const_count)
+	KCB_CONST_WITH_BOUNDS("projected_ptr_" #sym, sym, kcb_const_count)
 #define projected_const_site(sym, i)                                                   \
-	KCB_CONST_WITH_BOUNDS("projected_ptr_", sym, kcb_const_site, (i))
+	KCB_CONST_WITH_BOUNDS("projected_ptr_" #sym, sym, kcb_const_site, (i))
 #endif
 
 #endif

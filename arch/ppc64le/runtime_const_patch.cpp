@@ -17,7 +17,7 @@ extern "C" void kcb_projected_encode(void *site, uint64_t value)
 	unsigned char *p = (unsigned char *)site;
 	for (int i = 0; i < 4; i++) {
 		unsigned char *w = p + 4 * imm_word[i];
-		st32(w, (ld32(w) & 0xffff0000u) | (uint32_t)(value >> (48 - 16 * i)) & 0xffff);
+		st32(w, (ld32(w) & 0xffff0000u) | ((uint32_t)(value >> (48 - 16 * i)) & 0xffff));
 	}
 }
 
@@ -26,19 +26,19 @@ extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
 	const unsigned char *p = (const unsigned char *)site;
 	uint32_t r = (ld32(p) >> 21) & 31;
 	/* D-form: opcode<<26 | RT/RS<<21 | RA<<16; ori/oris put the target in RA */
-	uint32_t want[5] = {
-		15u << 26 | r << 21 | 0u << 16,        /* addis r,0,A (lis) */
-		24u << 26 | r << 21 | r << 16,         /* ori r,r,B */
-		30u << 26 | r << 21 | r << 16 | 0,     /* rldicr r,r,32,31: checked whole below */
-		25u << 26 | r << 21 | r << 16,         /* oris r,r,C */
-		24u << 26 | r << 21 | r << 16,         /* ori r,r,D */
+	/* D-form: opcode<<26 | RT/RS<<21 | RA<<16; ori/oris put the target in
+	 * RA.  sldi r,r,32 is MD-form rldicr r,r,32,31: sh[0:4]=0, me=31
+	 * (0x7c0), XO=1 (0x4), sh[5]=1 (0x2). */
+	const uint32_t want[5] = {
+		15u << 26 | r << 21 | 0u << 16,           /* addis r,0,A (lis) */
+		24u << 26 | r << 21 | r << 16,            /* ori r,r,B */
+		30u << 26 | r << 21 | r << 16 | 0x7c6u,  /* sldi r,r,32 */
+		25u << 26 | r << 21 | r << 16,            /* oris r,r,C */
+		24u << 26 | r << 21 | r << 16,            /* ori r,r,D */
 	};
-	/* rldicr ra,rs,sh=32,me=31: sh[0:4]=0 in bits 11..15, me=31 -> mb field
-	 * 011111 rotated encoding, XO=1 in bits 2..4, sh[5]=1 in bit 1 */
-	uint32_t sldi = want[2] | 0u << 11 | (31u & 31) << 6 | (31u >> 5) << 5 | 1u << 2 | 1u << 1;
 	for (int i = 0; i < 5; i++) {
 		uint32_t w = ld32(p + 4 * i);
-		if (i == 2 ? w != sldi : (w & 0xffff0000u) != want[i])
+		if (i == 2 ? w != want[2] : (w & 0xffff0000u) != want[i])
 			return false;
 	}
 	uint64_t v = 0;

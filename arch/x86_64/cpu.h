@@ -52,6 +52,4 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return ok;
 }
 
-#define KCB_PERCPU_OFFSET_TABLE 0
-
 #endif

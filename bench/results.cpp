@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "results.h"
+
+#include "json_writer.h"
+
+#define KCB_SCHEMA_VERSION 1
+
+void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double tpc, kcb_run_info *info)
+{
+	info->pmu = c.pmu_status();
+	if (ctx.emulated) {
+		info->counter_source = "clock_gettime";
+		info->counter_note = "running under QEMU (" + ctx.execution_why +
+				     "): timings are emulated-ns, emulated, not cycles; PMU " + c.pmu_status();
+		return;
+	}
+	char buf[64];
+	if (c.pmu_cycles()) {
+		info->counter_source = "perf_event_open";
+		info->counter_note = "PMU cycles available: pmu-cycles from perf_event_open (user mode)";
+		if (!c.notes().empty())
+			info->counter_note += "; not counted: " + c.notes();
+		return;
+	}
+	const kcb_channel &t = c.channel((size_t)c.ticks_index());
+	info->counter_source = t.unit;
+	snprintf(buf, sizeof(buf), "%.4f", tpc);
+	info->counter_note = "PMU cycles unavailable (" + c.pmu_status().substr(c.pmu_status().find(':') + 2) +
+			     "); fallback: " + t.unit + " (" + t.source + ")" +
+			     (tpc > 0 ? std::string(", calibrated-cycles at ") + buf +
+						" ticks/cycle from a dependent-add chain"
+				      : std::string(", no cycle calibration")) +
+			     ", and clock_gettime ns";
+}
+
+const kcb_metric &kcb_primary(const kcb_measurement &m)
+{
+	static const char *const order[] = {"pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks",
+					    "cycle-ticks", "ns", "emulated-ns"};
+	for (const char *u : order)
+		for (const kcb_metric &x : m.metrics)
+			if (x.unit == u)
+				return x;
+	/* the tick unit is the arch's own name: the first non-perf channel */
+	for (const kcb_metric &x : m.metrics)
+		if (x.unit != "instructions" && x.unit != "L1-dcache-load-misses")
+			return x;
+	return m.metrics.back();
+}
+
+std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
+			     const std::vector<kcb_record> &records)
+{
+	kcb_json j;
+	j.begin_object();
+	j.kv_int("schema_version", KCB_SCHEMA_VERSION);
+	j.kv("kind", "measured");
+	j.key("context").begin_object();
+	j.kv("host", ctx.host).kv("cpu_model", ctx.cpu_model).kv_int("cores", ctx.cores);
+	j.kv("kernel", ctx.kernel).kv("arch", ctx.arch).kv("triple", ctx.triple);
+	j.kv("compiler", ctx.compiler).kv("flags", ctx.flags);
+	j.kv("execution", ctx.emulated ? "qemu" : "native").kv("execution_detected_by", ctx.execution_why);
+	j.kv_str_or_null("qemu_version", ctx.qemu_version).kv_str_or_null("qemu_cpu", ctx.qemu_cpu);
+	j.kv("counter_source", info.counter_source).kv("counter_note", info.counter_note);
+	j.kv("pmu", info.pmu);
+	if (info.ticks_per_cycle > 0)
+		j.kv_num("ticks_per_cycle", info.ticks_per_cycle);
+	else
+		j.key("ticks_per_cycle").null();
+	if (info.ticks_hz > 0)
+		j.kv_num("ticks_hz", info.ticks_hz);
+	else
+		j.key("ticks_hz").null();
+	j.kv_str_or_null("governor", ctx.governor);
+	if (ctx.pinned_cpu >= 0)
+		j.kv_int("pinned_cpu", ctx.pinned_cpu);
+	else
+		j.key("pinned_cpu").null();
+	j.kv("pin_note", ctx.pin_note).kv("aslr", ctx.aslr);
+	j.kv("method", "per op: median over samples of (run(2N) - run(N)) / N, minus the same for the empty "
+		       "body; 95% CI of the median from binomial order statistics");
+	j.kv("evict_method", info.evict_method);
+	j.kv_num("seconds", info.seconds);
+	j.kv("date", ctx.date).kv("git_rev", ctx.git_rev).kv("command", ctx.command);
+	j.end_object();
+
+	j.key("records").begin_array();
+	for (const kcb_record &r : records) {
+		const kcb_plan_item &it = *r.item;
+		j.begin_object();
+		j.kv("model", it.model).kv("scenario", it.scenario).kv("variant", it.variant);
+		j.kv("note", it.note).kv("symbol", it.symbol);
+		j.kv_int("ops_per_iter", 1).kv_int("n", (long long)r.m.n);
+		j.kv("primary", kcb_primary(r.m).unit);
+		j.key("metrics").begin_object();
+		for (const kcb_metric &m : r.m.metrics) {
+			j.key(m.unit).begin_object();
+			j.kv("source", m.source).key("samples").num_array(m.values);
+			j.kv_num("min", m.s.min).kv_num("median", m.s.median);
+			j.kv_num("ci95_lo", m.s.ci95_lo).kv_num("ci95_hi", m.s.ci95_hi);
+			j.kv_num("overhead", m.overhead);
+			j.end_object();
+		}
+		j.end_object();
+		j.end_object();
+	}
+	j.end_array();
+	j.end_object();
+	return j.text();
+}
+
+void kcb_print_table(FILE *f, const std::vector<kcb_record> &records)
+{
+	fprintf(f, "%-9s %-14s %-19s %10s %21s  %s\n", "model", "scenario", "variant", "median", "95% CI",
+		"unit (per op; other units)");
+	for (const kcb_record &r : records) {
+		const kcb_plan_item &it = *r.item;
+		const kcb_metric &p = kcb_primary(r.m);
+		char ci[48];
+		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p.s.ci95_lo, p.s.ci95_hi);
+		fprintf(f, "%-9s %-14s %-19s %10.2f %21s  %s", it.model.c_str(), it.scenario.c_str(),
+			it.variant.c_str(), p.s.median, ci, p.unit.c_str());
+		for (const kcb_metric &m : r.m.metrics)
+			if (&m != &p)
+				fprintf(f, "; %.2f %s", m.s.median, m.unit.c_str());
+		fputc('\n', f);
+	}
+}

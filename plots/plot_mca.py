@@ -1,0 +1,46 @@
+"""llvm-mca estimates by CPU model: throughput and latency per arch."""
+import kcb_plot_style as S
+from kcb_plot_style import plt
+from kcb_report_facts import all_notes, mca_cpus, mca_recs
+from kcb_report_load import MODELS, VARIANTS, order
+
+FN = "callsite"
+
+
+def plot(res, outdir):
+    arches = [a for a in res.arches() if a in res.static
+              and mca_cpus(res.static[a])[0]]
+    if not arches:
+        return [], "no llvm-mca estimates"
+    fig, axes = plt.subplots(len(arches), 2,
+                             figsize=(11, 2.9 * len(arches)), squeeze=False)
+    seen, allv = [], []
+    for i, a in enumerate(arches):
+        st = res.static[a]
+        cpus, none = mca_cpus(st)
+        recs = mca_recs(st)
+        vnotes = all_notes(res, a)  # mca rows carry no note of their own
+        model = order({k[2] for k in recs if k[1] == FN}, MODELS)[0]
+        variants = order({k[3] for k in recs if k[1] == FN and k[2] == model},
+                         VARIANTS)
+        allv += [v for v in variants if v not in allv]
+        for j, (field, what) in enumerate((("throughput_cycles",
+                                            "throughput"),
+                                           ("latency_cycles", "latency"))):
+            ax = axes[i][j]
+            seen += S.grouped_bars(
+                ax, cpus, variants,
+                lambda c, v, f=field: (recs.get((c, FN, model, v)) or {}
+                                       ).get(f),
+                notes=lambda c, v: vnotes.get(v, ""))
+            ax.set_xticklabels(cpus, fontsize=8)
+            ax.set_ylabel("mca-cycles(cpu)")
+            nm = f"; no model: {', '.join(c for c, _ in none)}" if none \
+                else ""
+            ax.set_title(f"{a}: {what} per iteration{nm}", fontsize=9)
+    fig.suptitle(f"llvm-mca estimates for kcb_{FN}__<model>__<variant> "
+                 f"[mca-cycles(cpu), estimates, not measurements]",
+                 fontsize=10)
+    fig.tight_layout()
+    S.fig_legend(fig, S.legend_handles(order(allv, VARIANTS), seen))
+    return S.save(fig, outdir, "mca"), None

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sensitivity: the harness must separate two synthetic kernels that differ
+ * by exactly one dependent L1 load, and must not separate two identical
+ * twins.  Same shape as the latency scenario (x = f(x), address made
+ * dependent on x with kcb_dep_zero), so it proves the method, not a number.
+ *   base(x):  return &slot + dep_zero(x)          (address only)
+ *   twin(x):  the same code, another symbol        (negative control)
+ *   load(x):  return *(&slot + dep_zero(x))        (one more L1 load; slot = &slot)
+ * Pass: load - base > 0 with disjoint 95% CIs in at least 4 of 5 trials,
+ * |twin - base| < half of (load - base) in the median trial, and natively
+ * the delta lies in a wide band (0.5 .. 30 calibrated cycles or ticks).
+ * Built with -fno-ipa-icf so base and twin stay two functions.
+ */
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "context.h"
+#include "counters.h"
+#include "cpu.h"
+#include "harness.h"
+
+extern "C" {
+__attribute__((used)) uintptr_t kcb_syn_slot[8] __attribute__((aligned(64)));
+
+__attribute__((noinline)) uintptr_t kcb_syn_base(uintptr_t x)
+{
+	return (uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x);
+}
+
+__attribute__((noinline)) uintptr_t kcb_syn_twin(uintptr_t x)
+{
+	return (uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x);
+}
+
+__attribute__((noinline)) uintptr_t kcb_syn_load(uintptr_t x)
+{
+	return *(volatile uintptr_t *)((uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x));
+}
+
+__attribute__((noinline)) uintptr_t kcb_syn_empty(uintptr_t x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x;
+}
+}
+
+static const kcb_metric &primary(const kcb_measurement &m)
+{
+	for (const char *u : {"pmu-cycles", "calibrated-cycles"})
+		for (const kcb_metric &x : m.metrics)
+			if (x.unit == u)
+				return x;
+	return m.metrics.front(); /* ticks, else (emulated-)ns */
+}
+
+static kcb_metric measure(const kcb_counters &c, void *fn, double tpc)
+{
+	kcb_work body = {KCB_LOOP_CHAIN, fn, nullptr, 0, 0};
+	kcb_work empty = {KCB_LOOP_CHAIN, (void *)&kcb_syn_empty, nullptr, 0, 0};
+	kcb_harness_cfg cfg;
+	cfg.samples = 101;
+	cfg.target_ns = 10000;
+	cfg.warmup_ns = 2e6;
+	kcb_measurement m;
+	std::string err;
+	if (!kcb_measure(c, &body, &empty, cfg, tpc, &m, &err)) {
+		fprintf(stderr, "measure: %s\n", err.c_str());
+		exit(1);
+	}
+	return primary(m);
+}
+
+int main()
+{
+	kcb_syn_slot[0] = (uintptr_t)&kcb_syn_slot[0];
+	kcb_context ctx;
+	kcb_context_fill(&ctx);
+	kcb_pin(-1, &ctx);
+	kcb_counters c;
+	std::string err;
+	if (c.setup({}, ctx.emulated, &err)) {
+		fprintf(stderr, "counters: %s\n", err.c_str());
+		return 1;
+	}
+	double tpc = (!c.pmu_cycles() && c.ticks_index() >= 0) ? kcb_calibrate_ticks_per_cycle(c, 11) : 0;
+
+	const int trials = 5;
+	int separated = 0;
+	std::vector<double> deltas, twins;
+	std::string unit;
+	for (int t = 0; t < trials; t++) {
+		kcb_metric b = measure(c, (void *)&kcb_syn_base, tpc);
+		kcb_metric w = measure(c, (void *)&kcb_syn_twin, tpc);
+		kcb_metric l = measure(c, (void *)&kcb_syn_load, tpc);
+		unit = b.unit;
+		double d = l.s.median - b.s.median;
+		printf("trial %d: base %.3f [%.3f, %.3f]  twin %.3f  load %.3f [%.3f, %.3f]  delta %.3f %s\n", t,
+		       b.s.median, b.s.ci95_lo, b.s.ci95_hi, w.s.median, l.s.median, l.s.ci95_lo, l.s.ci95_hi, d,
+		       b.unit.c_str());
+		separated += d > 0 && l.s.ci95_lo > b.s.ci95_hi;
+		deltas.push_back(d);
+		twins.push_back(std::fabs(w.s.median - b.s.median));
+	}
+	std::vector<double> ds = deltas;
+	std::sort(ds.begin(), ds.end());
+	double med = ds[trials / 2];
+	size_t mid = std::find(deltas.begin(), deltas.end(), med) - deltas.begin();
+	int bad = 0;
+	if (separated < 4) {
+		fprintf(stderr, "FAIL: one dependent load separated in only %d of %d trials\n", separated, trials);
+		bad = 1;
+	}
+	if (!(twins[mid] < 0.5 * med)) {
+		fprintf(stderr, "FAIL: identical twins differ by %.3f, not < half the load's %.3f %s\n", twins[mid],
+			med, unit.c_str());
+		bad = 1;
+	}
+	/* a wide sanity band natively: an L1 hit is a few cycles, never 0 or 30 */
+	if (!ctx.emulated && unit != "ns" && !(med >= 0.5 && med <= 30)) {
+		fprintf(stderr, "FAIL: median delta %.3f %s outside 0.5..30\n", med, unit.c_str());
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	printf("ok: one dependent L1 load = %.2f %s (median of %d trials, %s)\n", med, unit.c_str(), trials,
+	       ctx.emulated ? "emulated" : "native");
+	return 0;
+}
