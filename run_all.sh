@@ -232,7 +232,7 @@ for a in $arches; do
 done
 write_skipped "$rundir"
 say "report and plots"
-"$PY" tools/report "$rundir" || STATUS[report]="FAILED"
+"$PY" tools/report "$rundir" --headline >"$rundir/headline.txt" || STATUS[report]="FAILED"
 "$PY" plots/plot_all.py "$rundir" || STATUS[plots]="FAILED"
 summary; rc=$?
 [[ -n ${STATUS[report]:-}${STATUS[plots]:-} ]] && rc=1
@@ -240,5 +240,5 @@ echo
 say "done in $(($(date +%s) - t0)) s"
 echo "report: $rundir/report.md  $rundir/report.txt"
 echo "plots:  $rundir/plots/"
-[[ -f $rundir/report.txt ]] && sed -n '/^Headline/,/^$/p' "$rundir/report.txt"
+cat "$rundir/headline.txt" 2>/dev/null
 exit $rc

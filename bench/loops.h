@@ -30,6 +30,9 @@ void kcb_work_run(struct kcb_work *w, uint64_t n);
 /* cycles of dependent adds after each chained op (see loops.cpp) */
 #define KCB_CHAIN_PAD 96
 
+/* Pad chained ops (default) or not (emulation: no out-of-order core). */
+void kcb_loops_set_chain_pad(bool on);
+
 /* How cold_pointer evicts a line on this build, in words. */
 const char *kcb_evict_method(void);
 

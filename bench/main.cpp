@@ -17,8 +17,28 @@
 #include "harness.h"
 #include "hotpaths.h"
 #include "json_writer.h"
+#include "loops.h"
 #include "results.h"
 #include "scenarios.h"
+
+/* Setup randomisation (Mytkowicz et al., "Producing wrong data without doing
+ * anything obviously wrong"): where the stack sits modulo 4 KiB decides which
+ * stack stores 4K-alias the hot path's data loads, and on this machine moves a
+ * single layout's latency by up to ~15 cycles (it depends on the environment
+ * size).  Each round runs with the stack at another fixed page offset, so a
+ * record's samples cover 5 layouts, the same 5 in every run. */
+static const unsigned int stack_offsets[] = {0, 816, 1632, 2448, 3264};
+#define KCB_NR_LAYOUTS (sizeof(stack_offsets) / sizeof(stack_offsets[0]))
+
+template <class F> static __attribute__((noinline)) void at_stack_offset(unsigned int off, F fn)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	size_t d = (sp - off) & 4095;
+	volatile char *p = (volatile char *)__builtin_alloca(d + 16);
+	p[0] = 0; /* keep the allocation */
+	fn();
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
 
 static int fail(int code, const std::string &msg)
 {
@@ -83,18 +103,20 @@ int main(int argc, char **argv)
 	if (rc)
 		return fail(rc, err);
 
+	kcb_loops_set_chain_pad(!ctx.emulated);
 	kcb_pin(opt.cpu, &ctx);
 	if (ctx.pinned_cpu < 0)
 		fprintf(stderr, "kcb_bench: %s; numbers may move between CPUs\n", ctx.pin_note.c_str());
 
 	kcb_harness_cfg cfg;
 	if (opt.quick) {
-		cfg.samples = 41;
+		cfg.samples = 45;
+		cfg.rounds = KCB_NR_LAYOUTS;
 		cfg.target_ns = 5000;
 		cfg.warmup_ns = 2e6;
 	} else {
 		cfg.samples = 1000;
-		cfg.rounds = 5;
+		cfg.rounds = KCB_NR_LAYOUTS;
 		cfg.target_ns = 20000;
 		cfg.warmup_ns = 5e6;
 	}
@@ -126,7 +148,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, " round %u/%u", round + 1, cfg.rounds);
 			fprintf(stderr, "] %s ...", it.variant.c_str());
 			fflush(stderr);
-			kcb_sample_round(counters, &it.body, &it.empty, cfg, share, &samplers[k]);
+			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
+				kcb_sample_round(counters, &it.body, &it.empty, cfg, share, &samplers[k]);
+			});
 			kcb_record &r = records[k];
 			r.item = &it;
 			if (!kcb_sample_finish(counters, samplers[k], tpc, &r.m, &err)) {

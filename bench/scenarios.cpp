@@ -87,6 +87,10 @@ int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<s
 		all_models.insert(hp[i]->model);
 		all_variants.insert(hp[i]->variant);
 	}
+	/* the models in the order the docs name them, any others after */
+	std::stable_sort(model_order.begin(), model_order.end(), [](const std::string &a, const std::string &b) {
+		return (a == "sheaves" ? 0 : a == "cpu_slab" ? 1 : 2) < (b == "sheaves" ? 0 : b == "cpu_slab" ? 1 : 2);
+	});
 	for (const std::string &s : scenarios)
 		if (!all_scen.count(s)) {
 			*err = "unknown scenario '" + s + "' (known: " + join(all_scen) + ")";

@@ -63,7 +63,7 @@ def grouped_bars(ax, groups, variants, value, notes=None, err=None,
     top = 0.0
     per = [[(v, value(g, v)) for v in variants] for g in groups]
     per = [[(v, y) for v, y in p if y is not None] for p in per]
-    width = 0.8 / max([len(p) for p in per] + [2])
+    width = min(0.8 / max([len(p) for p in per] + [2]), 0.25)
     for gi, g in enumerate(groups):
         present = per[gi]
         for i, (v, y) in enumerate(present):

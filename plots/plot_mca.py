@@ -37,9 +37,10 @@ def plot(res, outdir):
             ax.set_ylabel("mca-cycles(cpu)")
             nm = f"; no model: {', '.join(c for c, _ in none)}" if none \
                 else ""
-            ax.set_title(f"{a}: {what} per iteration{nm}", fontsize=9)
-    fig.suptitle(f"llvm-mca estimates for kcb_{FN}__<model>__<variant> "
-                 f"[mca-cycles(cpu), estimates, not measurements]",
+            ax.set_title(f"{a}, kcb_{FN}__{model}__*: {what} per "
+                         f"iteration{nm}", fontsize=9)
+    fig.suptitle("llvm-mca estimates per CPU model [mca-cycles(cpu), "
+                 "estimates, not measurements]",
                  fontsize=10)
     fig.tight_layout()
     S.fig_legend(fig, S.legend_handles(order(allv, VARIANTS), seen))

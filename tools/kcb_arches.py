@@ -22,12 +22,15 @@ ARCHES = {
     "ppc64le": dict(triple="powerpc64le-linux-gnu", qemu="qemu-ppc64le", qemu_cpu=[],
                     mca_triple="powerpc64le-linux-gnu", mca_attr=None, mca_cpus=["pwr9"]),
     "armhf": dict(triple="arm-linux-gnueabihf", qemu="qemu-arm", qemu_cpu=[],
-                  mca_triple="thumbv7-linux-gnueabihf", mca_attr=None, mca_cpus=["cortex-a57"]),
+                  mca_triple="thumbv7-linux-gnueabihf", mca_attr=None, mca_cpus=["cortex-a57"],
+                  mca_note="Cortex-A57 (AArch32 state) scheduling model on our Thumb-2 armv7-a code"),
     "i686": dict(triple="i686-linux-gnu", qemu="qemu-i386", qemu_cpu=[],
-                 mca_triple="i686-linux-gnu", mca_attr=None, mca_cpus=["skylake"]),
+                 mca_triple="i686-linux-gnu", mca_attr=None, mca_cpus=["skylake"],
+                 mca_note="Skylake model on our 32-bit i686 code"),
     # LLVM 16 has no MIPS64 core model; mips64r2 uses its generic MIPS model.
     "mips64el": dict(triple="mips64el-linux-gnuabi64", qemu="qemu-mips64el", qemu_cpu=[],
-                     mca_triple="mips64el-linux-gnuabi64", mca_attr=None, mca_cpus=["mips64r2"]),
+                     mca_triple="mips64el-linux-gnuabi64", mca_attr=None, mca_cpus=["mips64r2"],
+                     mca_note="LLVM 16 has no MIPS64 core model: mips64r2 uses LLVM's generic MIPS model"),
 }
 
 LLVM_BIN = "/usr/lib/llvm-16/bin"

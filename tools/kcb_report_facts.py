@@ -53,10 +53,9 @@ def insns_of(seq):
     'a; b')."""
     if seq is None:
         return []
-    if isinstance(seq, str):
-        parts = re.split(r"[;\n]", seq)
-        if len(parts) == 1 and " " not in seq.strip():
-            parts = seq.split("+")
+    if isinstance(seq, str):  # 'adrp+ldr', 'mov rip-rel' or 'a x; b y'
+        parts = re.split(r"[;\n]", seq) if re.search(r"[;\n]", seq) \
+            else seq.split("+")
         seq = [p for p in parts if p.strip()]
     out = []
     for it in seq:
@@ -73,13 +72,12 @@ def insns_of(seq):
     return out
 
 
-def seq_text(seq, arch=None):
-    """'adrp+ldr'; on x86 the operands tell a load from an immediate, so
-    they stay: 'mov 0x2f3a(%rip),%rdi'."""
-    ins = insns_of(seq)
-    if arch in ("x86_64", "i686"):
-        return "; ".join(f"{mn} {ops}".strip() for mn, ops in ins) or "n/a"
-    return "+".join(mn for mn, _ in ins) or "n/a"
+def seq_text(seq):
+    """The producer's own name ('adrp+ldr', 'mov rip-rel') when it gave a
+    string, else mnemonics joined by '+'."""
+    if isinstance(seq, str) and seq.strip():
+        return seq.strip()
+    return "+".join(mn for mn, _ in insns_of(seq)) or "n/a"
 
 
 def _first_operand(ops):
@@ -102,6 +100,10 @@ def _is_load(arch, mn, ops):
             return False
         if not ops:
             return None if mn.startswith("mov") else False
+        if ops in ("rip-rel", "mem"):  # static_metrics' sequence names
+            return True
+        if ops == "$imm":
+            return False
         if "%" not in ops and "$" not in ops:  # Intel: source is 2nd
             src = ops.split(",", 1)[-1]
             return "[" in src or "ds:" in src
@@ -179,8 +181,10 @@ def site_rows(st, key="sites"):
         for r in (rs[:1] if same else rs):
             out.append({"model": None if same else r["model"], "variant": v,
                         "bytes": r["bytes"], "insns": r["insns"],
-                        "loads": count_loads(arch, r.get("sequence")),
-                        "seq": seq_text(r.get("sequence"), arch),
+                        # the full listing tells loads apart best
+                        "loads": count_loads(arch, r.get("listing")
+                                             or r.get("sequence")),
+                        "seq": seq_text(r.get("sequence")),
                         "note": r.get("note", "")})
     return out
 

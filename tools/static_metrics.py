@@ -92,14 +92,15 @@ def bloat(symbols):
         rows = []
         for key in sorted(set(base) | set(new)):
             o, n = base.get(key), new.get(key)
-            rows.append(dict(symbol=(n or o)["symbol"], old=o["bytes"] if o else 0,
-                             new=n["bytes"] if n else 0))
+            # null on the side where the symbol does not exist (results/SCHEMA.md)
+            rows.append(dict(symbol=(n or o)["symbol"], old=o["bytes"] if o else None,
+                             new=n["bytes"] if n else None))
         for r in rows:
-            r["delta"] = r["new"] - r["old"]
+            r["delta"] = (r["new"] or 0) - (r["old"] or 0)
         rows.sort(key=lambda r: (-r["delta"], r["symbol"]))
         added = sum(1 for k in new if k not in base)
         removed = sum(1 for k in base if k not in new)
-        common = [r for r in rows if r["old"] and r["new"]]
+        common = [r for r in rows if r["old"] is not None and r["new"] is not None]
         out.append(dict(variant=variant, baseline="pointer", add=added, remove=removed,
                         grow=sum(1 for r in common if r["delta"] > 0),
                         shrink=sum(1 for r in common if r["delta"] < 0),
@@ -120,7 +121,9 @@ def format_bloat(arch, blocks, sites, kcm):
         lines.append(f"{arch}: {b['variant']} vs {b['baseline']}")
         lines.append(f"{'Function':<48} {'old':>6} {'new':>6} {'delta':>6}")
         for r in b["rows"]:
-            lines.append(f"{r['symbol']:<48} {r['old']:>6} {r['new']:>6} {r['delta']:>+6d}")
+            old = "-" if r["old"] is None else r["old"]
+            new = "-" if r["new"] is None else r["new"]
+            lines.append(f"{r['symbol']:<48} {old:>6} {new:>6} {r['delta']:>+6d}")
     for title, rows in (("call-site materialisation", sites),
                         ("call-site materialisation, -mcmodel=kernel (compile only)", kcm)):
         if not rows:
@@ -206,14 +209,19 @@ def run(args):
             fq = None if args.no_qemu else ex.submit(kcb_qemu.count, args.arch, info, elf, driver,
                                                      workdir, args.n)
             mca = [] if args.no_mca else kcb_mca.estimate(args.arch, info, paths, jobs=args.jobs)
+            qemu_failed = None
             if fq is None:
                 qemu = dict(available=False, reason="skipped (--no-qemu)", records=[])
             else:
-                qemu = fq.result()
+                try:
+                    qemu = fq.result()
+                except KcbError as e:  # recorded, the other metrics still stand
+                    qemu_failed = str(e)
+                    qemu = dict(available=False, reason=qemu_failed, records=[])
+                if qemu.get("available") and not qemu.get("identical_over_runs"):
+                    qemu_failed = "the counts of two identical runs differ"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if args.no_mca:
-        mca = [dict(cpu=c, status="skipped", reason="--no-mca") for c in info["mca_cpus"]]
 
     blocks = bloat(symbols)
     doc = {
@@ -227,6 +235,8 @@ def run(args):
             "qemu_version": kcb_qemu.qemu_version(info["qemu"]) if not args.no_qemu else None,
             "qemu_cpu": " ".join(info["qemu_cpu"][1:]) or "default",
             "flags": man.get("flags", ""),
+            "mca_note": info.get("mca_note", ""),
+            "mca_status": "skipped (--no-mca)" if args.no_mca else "run",
             "binary": os.path.abspath(driver),
             "units": {"bytes": "ELF st_size", "insns": "objdump instructions in the symbol",
                       "qemu-insns": "executed instructions, QEMU TCG plugin",
@@ -245,6 +255,10 @@ def run(args):
         doc["symbols_kernel_cmodel"] = kcm_symbols
     write_atomic(args.out, doc)
     sys.stdout.write(format_bloat(args.arch, blocks, sites, kcm_sites))
+    if qemu_failed:
+        print(f"static_metrics: {args.arch}: QEMU count failed ({qemu_failed}); "
+              f"recorded as unavailable in {args.out}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -168,7 +168,7 @@ class Bloat(unittest.TestCase):
         st = blocks["static"]
         self.assertEqual(st["add"], 1)  # static_align exists only for static
         self.assertEqual(st["rows"][0], dict(symbol="kcb_static_align__sheaves__static_a8",
-                                             old=0, new=64, delta=64))
+                                             old=None, new=64, delta=64))
         text = static_metrics.format_bloat("arm64", static_metrics.bloat(syms), [], [])
         self.assertIn("add/remove: 0/0 grow/shrink: 1/1 up/down: 8/-8 (0)", text)
 

@@ -2,7 +2,6 @@
 flow removed), syntax conversion, output parsing, and real llvm-mca-16 runs
 including the "no model" reporting."""
 import os
-import shutil
 import sys
 import unittest
 
