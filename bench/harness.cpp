@@ -131,9 +131,11 @@ double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries)
 	if (t < 0)
 		return 0;
 	uint64_t a[KCB_MAX_CHANNELS], b[KCB_MAX_CHANNELS];
-	const uint64_t n = 20000; /* 640k adds per run: ~0.2 ms at 3 GHz */
+	/* 64k adds per run (~20 us at 3 GHz): long runs catch interrupts and
+	 * steal time, which N vs 2N does not cancel; short ones agree to 0.1% */
+	const uint64_t n = 2000;
 	volatile uint64_t sink = 0;
-	sink = kcb_add_chain(10 * n, sink); /* warm-up, lets the clock ramp */
+	sink = kcb_add_chain(1000 * n, sink); /* warm-up (~20 ms), lets the clock ramp */
 	std::vector<double> r;
 	for (unsigned int i = 0; i < tries; i++) {
 		c.read(a);

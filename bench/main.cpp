@@ -125,12 +125,16 @@ int main(int argc, char **argv)
 
 	double tpc = 0;
 	if (!counters.pmu_cycles() && counters.ticks_index() >= 0)
-		tpc = kcb_calibrate_ticks_per_cycle(counters, opt.quick ? 11 : 31);
+		tpc = kcb_calibrate_ticks_per_cycle(counters, opt.quick ? 31 : 101);
 
 	kcb_run_info info;
 	info.ticks_per_cycle = tpc;
 	info.ticks_hz = ctx.emulated ? 0 : (double)kcb_ticks_hz();
 	info.evict_method = kcb_evict_method();
+	info.layouts = "stack at";
+	for (unsigned int off : stack_offsets)
+		info.layouts += " " + std::to_string(off);
+	info.layouts += " mod 4 KiB, one per round";
 	kcb_describe_counters(counters, ctx, tpc, &info);
 	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
 

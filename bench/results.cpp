@@ -79,7 +79,7 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 	j.kv("pin_note", ctx.pin_note).kv("aslr", ctx.aslr);
 	j.kv("method", "per op: median over samples of (run(2N) - run(N)) / N, minus the same for the empty "
 		       "body; 95% CI of the median from binomial order statistics");
-	j.kv("evict_method", info.evict_method);
+	j.kv("evict_method", info.evict_method).kv("layouts", info.layouts);
 	j.kv_num("seconds", info.seconds);
 	j.kv("date", ctx.date).kv("git_rev", ctx.git_rev).kv("command", ctx.command);
 	j.end_object();

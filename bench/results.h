@@ -15,7 +15,7 @@
 struct kcb_run_info {
 	double ticks_per_cycle = 0; /* <= 0: not calibrated (null in JSON) */
 	double ticks_hz = 0;        /* 0: unknown */
-	std::string counter_source, counter_note, pmu, evict_method;
+	std::string counter_source, counter_note, pmu, evict_method, layouts;
 	double seconds = 0;
 };
 

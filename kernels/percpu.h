@@ -27,7 +27,16 @@
 /* the per-cpu tid stride of a distro config (NR_CPUS=8192, PREEMPTION=y) */
 #define KCB_TID_STEP 8192ul
 
+/*
+ * Initial-exec TLS; the linker relaxes it to a fixed thread-pointer offset,
+ * like the kernel's %gs:sym.  riscv64 and mips64el linkers do not relax
+ * IE, which would leave a GOT load the kernel never does: local-exec there.
+ */
+#if defined(__riscv) || defined(__mips__)
+#define KCB_TLS __thread __attribute__((tls_model("local-exec")))
+#else
 #define KCB_TLS __thread __attribute__((tls_model("initial-exec")))
+#endif
 #define kcb_likely(x) __builtin_expect(!!(x), 1)
 #define kcb_unlikely(x) __builtin_expect(!!(x), 0)
 #define kcb_barrier() __asm__ __volatile__("" ::: "memory")
