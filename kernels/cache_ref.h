@@ -4,12 +4,16 @@
  * a policy R and gets the cache from R::get(); R::get_dep(z) yields the same
  * cache but makes its materialisation depend on z (a zero derived from the
  * previous op in kcb_dep_zero(), arch/<arch>/cpu.h):
- *   pointer:        the *address of the pointer* depends on z, so the load
- *                   cannot issue before the previous op is done;
- *   runtime_const:  the patched immediate, plus z;
- *   static:         the link-time address, plus z.
+ *   pointer:        s = *(&cachep + z): the load cannot issue before the
+ *                   previous op is done;
+ *   runtime_const:  s = imm + z;
+ *   static:         s = &instance + z.
  * Without this an out-of-order core would hoist the pointer load off the
  * critical path and the latency scenario would hide exactly what it measures.
+ * kcb_add_dep() does the "+ z" as one register add in every variant (the
+ * empty asm stops the compiler folding it into the pointer load's address
+ * mode), so the scaffolding costs the same everywhere and pointer - static
+ * is exactly the load.
  */
 #ifndef KCB_CACHE_REF_H
 #define KCB_CACHE_REF_H
@@ -19,12 +23,20 @@
 #include "cpu.h"
 #include "runtime_const.h"
 
+static inline __attribute__((always_inline)) uintptr_t kcb_add_dep(uintptr_t base, uintptr_t z)
+{
+	__asm__("" : "+r"(base));
+	uintptr_t a = base + z;
+	__asm__("" : "+r"(a));
+	return a;
+}
+
 #define KCB_REF_STRUCTS(m, k)                                                       \
 	struct PointerRef_##m##_##k {                                                  \
 		static struct kmem_cache *get() { return kcb_cachep_##m##_##k; }         \
 		static struct kmem_cache *get_dep(uintptr_t z)                            \
 		{                                                                         \
-			return *(struct kmem_cache *const *)((uintptr_t)&kcb_cachep_##m##_##k + z); \
+			return *(struct kmem_cache *const *)kcb_add_dep((uintptr_t)&kcb_cachep_##m##_##k, z); \
 		}                                                                         \
 		static constexpr const void *pointer_line() { return &kcb_cachep_##m##_##k; }     \
 		static struct kmem_cache *cache() { return kcb_cachep_##m##_##k; }       \
@@ -33,7 +45,7 @@
 		static struct kmem_cache *get() { return &kcb_static_##m##_##k; }        \
 		static struct kmem_cache *get_dep(uintptr_t z)                            \
 		{                                                                         \
-			return (struct kmem_cache *)((uintptr_t)&kcb_static_##m##_##k + z); \
+			return (struct kmem_cache *)kcb_add_dep((uintptr_t)&kcb_static_##m##_##k, z); \
 		}                                                                         \
 		static constexpr const void *pointer_line() { return nullptr; }                     \
 		static struct kmem_cache *cache() { return &kcb_static_##m##_##k; }      \
@@ -49,7 +61,7 @@
 		{                                                                         \
 			if (!KCB_HAVE_RUNTIME_CONST)                                      \
 				return PointerRef_##m##_##k::get_dep(z);                  \
-			return (struct kmem_cache *)((uintptr_t)get() + z);               \
+			return (struct kmem_cache *)kcb_add_dep((uintptr_t)get(), z);      \
 		}                                                                         \
 		static constexpr const void *pointer_line()                                         \
 		{                                                                         \
@@ -62,7 +74,7 @@
 #define KCB_REF_PROJECTED(m, k)                                                     \
 	struct ProjectedRef_##m##_##k {                                                \
 		static struct kmem_cache *get() { return projected_const_ptr(kcb_cachep_##m##_##k); } \
-		static struct kmem_cache *get_dep(uintptr_t z) { return (struct kmem_cache *)((uintptr_t)get() + z); } \
+		static struct kmem_cache *get_dep(uintptr_t z) { return (struct kmem_cache *)kcb_add_dep((uintptr_t)get(), z); } \
 		static constexpr const void *pointer_line() { return nullptr; }                     \
 		static struct kmem_cache *cache() { return kcb_cachep_##m##_##k; }       \
 	};
@@ -76,7 +88,7 @@ KCB_FOR_EACH_CACHE(KCB_REF_STRUCTS)
 #define KCB_STATIC_ALIGN_REF(m, a, expr)                                            \
 	struct StaticRef_##m##_##a {                                                   \
 		static struct kmem_cache *get() { return expr; }                          \
-		static struct kmem_cache *get_dep(uintptr_t z) { return (struct kmem_cache *)((uintptr_t)(expr) + z); } \
+		static struct kmem_cache *get_dep(uintptr_t z) { return (struct kmem_cache *)kcb_add_dep((uintptr_t)(expr), z); } \
 		static constexpr const void *pointer_line() { return nullptr; }                     \
 		static struct kmem_cache *cache() { return expr; }                        \
 	};

@@ -43,8 +43,7 @@ static int create_caches(void)
 #define KCB_CREATE(m, k)                                                                  \
 	bad |= !kcb_cache_init(&kcb_static_##m##_##k, "static_" #m "_" #k, KCB_OBJECT_SIZE, 0, \
 			       KCB_MODEL_##m);                                           \
-	kcb_cachep_##m##_##k = kcb_cache_create(#m "_" #k, KCB_OBJECT_SIZE, 0, KCB_MODEL_##m); \
-	bad |= !kcb_cachep_##m##_##k;
+	kcb_cachep_##m##_##k = &kcb_static_##m##_##k;
 #define KCB_MODEL_sheaves KCB_MODEL_SHEAVES
 #define KCB_MODEL_cpu_slab KCB_MODEL_CPU_SLAB
 	KCB_FOR_EACH_CACHE(KCB_CREATE)

@@ -2,10 +2,13 @@
 /*
  * The cache instances the hot paths name, per model M (sheaves, cpu_slab)
  * and index K (0..15):
- *   kcb_cachep_M_K     assign-once pointer (__ro_after_init), to a cache made
- *                      by kcb_cache_create(); runtime_const_ptr() patches
- *                      its value into code, as the kernel does
  *   kcb_static_M_K     statically allocated instance, KCB_STATIC_ALIGN
+ *   kcb_cachep_M_K     assign-once pointer (__ro_after_init); runtime_const_ptr()
+ *                      patches its value into code, as the kernel does.
+ * The pointer holds &kcb_static_M_K: all three variants reach the very same
+ * instance, so a difference between them is the way of naming it and not
+ * where the instance happens to sit (heap vs .bss aliasing, line splits).
+ * Placement is measured on its own by static_align.
  *   kcb_static_M_a8 / kcb_static_M_a64   static_align pair: the a8 one is
  *                      placed at 8 mod 64, so it really starts mid-line
  */
