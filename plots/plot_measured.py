@@ -38,7 +38,14 @@ def plot_one(m, outdir):
                                              ).get("note", ""),
             err=lambda s, v: _err(met(s, v)), label_values=False)
         ax.set_xticklabels(scens)
-        ax.set_ylabel(f"{unit_label(m, unit)} per op")
+        vals = [(met(s, v) or {}).get("median") for s in scens for v in variants]
+        vals = [x for x in vals if x is not None]
+        # a cold line (hundreds of cycles) would flatten every other bar
+        log = vals and min(vals) > 0 and max(vals) / min(vals) > 10
+        if log:
+            ax.set_yscale("log", nonpositive="clip")
+            ax.set_ylim(min(vals) / 2, max(vals) * 2)
+        ax.set_ylabel(f"{unit_label(m, unit)} per op" + (" (log scale)" if log else ""))
         ax.set_title(f"{model}: median with 95% CI", fontsize=9)
     how = (f"under QEMU {m.ctx.get('qemu_version') or ''}: emulated, not "
            "cycles" if m.qemu else "native")

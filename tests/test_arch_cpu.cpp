@@ -8,16 +8,7 @@
 #include <string.h>
 #include "cpu.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                 \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			failures++;                                                   \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);          \
-			fprintf(stderr, __VA_ARGS__);                                 \
-			fputc('\n', stderr);                                          \
-		}                                                                     \
-	} while (0)
+#include "kcb_check.h"
 
 int main(void)
 {

@@ -15,16 +15,7 @@
 
 #include "json_writer.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                    \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                       \
-			fputc('\n', stderr);                                \
-			failures++;                                         \
-		}                                                           \
-	} while (0)
+#include "kcb_check.h"
 
 static std::string slurp(const std::string &p)
 {

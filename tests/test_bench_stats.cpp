@@ -7,16 +7,7 @@
 
 #include "stats.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                    \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                       \
-			fputc('\n', stderr);                                \
-			failures++;                                         \
-		}                                                           \
-	} while (0)
+#include "kcb_check.h"
 
 /* exact binomial coverage of ranks [lo, hi] (0-based) for the median */
 static double coverage(size_t n, size_t lo, size_t hi)

@@ -17,16 +17,7 @@
 #include "hotpaths.h"
 #include "runtime_const.h"
 
-static int failures;
-#define CHECK(cond, ...)                                               \
-	do {                                                           \
-		if (!(cond)) {                                         \
-			failures++;                                    \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                  \
-			fputc('\n', stderr);                           \
-		}                                                      \
-	} while (0)
+#include "kcb_check.h"
 
 static int test_unpatched(void)
 {

@@ -22,17 +22,7 @@
 
 #include "slab.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			if (++failures <= 20) {                                \
-				fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-				fprintf(stderr, __VA_ARGS__);                  \
-				fputc('\n', stderr);                           \
-			}                                                      \
-		}                                                              \
-	} while (0)
+#include "kcb_check.h"
 
 static unsigned int model;
 static void *(*m_alloc)(struct kmem_cache *, kcb_gfp_t);

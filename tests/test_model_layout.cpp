@@ -15,18 +15,7 @@
 
 #include "slab.h"
 
-static int failures;
-static unsigned int checks;
-#define CHECK(cond, ...)                                               \
-	do {                                                           \
-		checks++;                                              \
-		if (!(cond)) {                                         \
-			failures++;                                    \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                  \
-			fputc('\n', stderr);                           \
-		}                                                      \
-	} while (0)
+#include "kcb_check.h"
 
 static unsigned int recip_index(const struct kmem_cache *s, uint32_t off)
 {

@@ -68,16 +68,7 @@ static const struct doctor pj_doctors[] = {
 };
 #endif
 
-static int failures;
-#define CHECK(c, ...)                                                                 \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			failures++;                                                   \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);          \
-			fprintf(stderr, __VA_ARGS__);                                 \
-			fputc('\n', stderr);                                          \
-		}                                                                     \
-	} while (0)
+#include "kcb_check.h"
 
 static unsigned int run(const struct kcb_t_form *f, const struct doctor *d, unsigned int nd)
 {

@@ -18,17 +18,7 @@
 #define SEED 0x6b63622d72632d31ull /* "kcb-rc-1" */
 #define NRANDOM 10000
 
-static int failures;
-#define CHECK(c, ...)                                                                 \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			if (failures++ < 20) {                                        \
-				fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);  \
-				fprintf(stderr, __VA_ARGS__);                         \
-				fputc('\n', stderr);                                  \
-			}                                                             \
-		}                                                                     \
-	} while (0)
+#include "kcb_check.h"
 
 static uint64_t splitmix64(uint64_t *s)
 {

@@ -366,6 +366,12 @@ def headline(res, arch):
                         f"{word} than a static address by "
                         f"{fnum(abs(d['delta']))} {unit}/op")
                 out.append(f"So on {m.label}: {v} is {what}.")
+        if any(w != "not distinguishable" for w, _ in verdicts.values()):
+            # the U test sees only the noise inside this run; code layout
+            # (a rebuild, another allocator) moves a path by whole cycles
+            out.append("The p-values cover the noise within this run only; "
+                       "confirm a difference of a few cycles on a second "
+                       "run or host before citing it.")
     if not measured_any:
         why = res.skipped_for(arch)
         if not res.measured_for(arch):

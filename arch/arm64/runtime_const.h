@@ -19,9 +19,7 @@
 			"movk %0, #0x89ab, lsl #16\n\t"                               \
 			"movk %0, #0x4567, lsl #32\n\t"                               \
 			"movk %0, #0x0123, lsl #48\n\t"                               \
-			".pushsection runtime_ptr_" #sym ",\"a\"\n\t"                 \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("runtime_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})

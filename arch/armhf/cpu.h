@@ -11,19 +11,7 @@
 #define KCB_ARCH_ARMHF_CPU_H
 
 #include <stdint.h>
-#include <time.h>
-
-#define KCB_TICKS_UNIT "ns"
 #define KCB_TICKS_DESC "clock_gettime(CLOCK_MONOTONIC): ns, coarse; no user-space cycle counter on armv7"
-
-static inline uint64_t kcb_ticks(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static inline uint64_t kcb_ticks_hz(void) { return 1000000000ull; }
 
 /* 0, data-dependent on x: AND with #0. */
 static inline uintptr_t kcb_dep_zero(uintptr_t x)
@@ -32,9 +20,7 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 	return x;
 }
 
-/* Cache maintenance by VA is privileged on armv7. */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
+/* Cache maintenance by VA is privileged on armv7: no flush (arch/generic/cpu.h). */
 
 /* 64-bit this_cpu cmpxchg of {freelist, tid} on a 32-bit arch: an
  * ldrexd/strexd pair (word 0 = freelist is the low word, little-endian).
@@ -60,5 +46,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "cc");
 	return cur == o;
 }
+
+#include "../generic/cpu.h"
 
 #endif

@@ -25,9 +25,7 @@
 		__typeof__(sym) __ret;                                                \
 		__asm__("1:\tmovw %0, #0xcdef\n\t"                                    \
 			"movt %0, #0x89ab\n\t"                                        \
-			".pushsection projected_ptr_" #sym ",\"a\"\n\t"               \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("projected_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})

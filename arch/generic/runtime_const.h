@@ -84,6 +84,11 @@ static inline void *kcb_const_site(const int32_t *start, const int32_t *stop, un
 
 #define KCB_CONST_VALUE(sym) ((uint64_t)(uintptr_t)(sym))
 
+/* Record a site as the kernel does: `.long <label> - .` in <section>, whose
+ * __start_/__stop_ bounds the fixup walks at start-up. */
+#define KCB_SITE_RECORD(section, label) \
+	".pushsection " section ",\"a\"\n\t.long " label " - .\n\t.popsection"
+
 #ifndef KCB_HAVE_RUNTIME_CONST
 #define KCB_HAVE_RUNTIME_CONST 0
 #define KCB_RC_SEQUENCE "pointer load (asm-generic fallback)"

@@ -48,8 +48,6 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 }
 
 /* clflush is not in the i686 baseline (CPUID CLFSH): the bench evicts. */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
 
 /* 64-bit this_cpu cmpxchg of {freelist, tid}: cmpxchg8b without the lock
  * prefix (per-cpu). */
@@ -64,5 +62,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "b"(n1), "c"(n2));
 	return ok;
 }
+
+#include "../generic/cpu.h"
 
 #endif

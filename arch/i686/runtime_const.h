@@ -19,9 +19,7 @@
 	({                                                                            \
 		__typeof__(sym) __ret;                                                \
 		__asm__("1:\tmovl $0x89abcdef, %0\n\t"                                \
-			".pushsection projected_ptr_" #sym ",\"a\"\n\t"               \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("projected_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})

@@ -11,19 +11,7 @@
 #define KCB_ARCH_MIPS64EL_CPU_H
 
 #include <stdint.h>
-#include <time.h>
-
-#define KCB_TICKS_UNIT "ns"
 #define KCB_TICKS_DESC "clock_gettime(CLOCK_MONOTONIC): ns, coarse; rdhwr $2 is cycles/2 and often trapped"
-
-static inline uint64_t kcb_ticks(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static inline uint64_t kcb_ticks_hz(void) { return 1000000000ull; }
 
 /* 0, data-dependent on x: AND with the zero register. */
 static inline uintptr_t kcb_dep_zero(uintptr_t x)
@@ -32,12 +20,10 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 	return x;
 }
 
-/* The cache instruction is privileged. */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
+/* The cache instruction is privileged: no flush (arch/generic/cpu.h). */
 
-/* No double-word CAS (the kernel's mips has no cmpxchg128): generic fallback. */
-#define KCB_HAVE_CMPXCHG_DOUBLE 0
-#define KCB_CMPXCHG_DOUBLE_INSN "generic (irq-off compare and store)"
+/* No double-word CAS (the kernel's mips has no cmpxchg128): arch/generic/cpu.h. */
+
+#include "../generic/cpu.h"
 
 #endif

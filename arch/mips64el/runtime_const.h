@@ -26,9 +26,7 @@
 			"ori %0, %0, 0x89ab\n\t"                                      \
 			"dsll %0, %0, 16\n\t"                                         \
 			"ori %0, %0, 0xcdef\n\t"                                      \
-			".pushsection projected_ptr_" #sym ",\"a\"\n\t"               \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("projected_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})

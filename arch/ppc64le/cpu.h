@@ -32,12 +32,11 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 }
 
 /* dcbf is allowed in user space, but flush + reload timing through it is
- * not what the kernel's cold case looks like; the bench evicts instead. */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
+ * not what the kernel's cold case looks like; the bench evicts instead
+ * (arch/generic/cpu.h). */
 
-/* The kernel's ppc64 has no this_cpu_cmpxchg128: generic fallback. */
-#define KCB_HAVE_CMPXCHG_DOUBLE 0
-#define KCB_CMPXCHG_DOUBLE_INSN "generic (irq-off compare and store)"
+/* The kernel's ppc64 has no this_cpu_cmpxchg128: arch/generic/cpu.h. */
+
+#include "../generic/cpu.h"
 
 #endif

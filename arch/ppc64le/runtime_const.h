@@ -24,9 +24,7 @@
 			"sldi %0, %0, 32\n\t"                                         \
 			"oris %0, %0, 0x89ab\n\t"                                     \
 			"ori %0, %0, 0xcdef\n\t"                                      \
-			".pushsection projected_ptr_" #sym ",\"a\"\n\t"               \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("projected_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})

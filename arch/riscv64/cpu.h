@@ -32,16 +32,14 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 }
 
 /* No user-space cache-line flush without Zicbom (and kernel enablement). */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
 
 /* No double-word CAS without Zacas: the model uses the kernel's generic
  * fallback (irq-off compare and store). */
-#define KCB_HAVE_CMPXCHG_DOUBLE 0
-#define KCB_CMPXCHG_DOUBLE_INSN "generic (irq-off compare and store)"
 
 /* The kernel reads __per_cpu_offset[cpu] with cpu found through tp: two
  * dependent loads (x86/arm64/s390 have a per-cpu base register). */
 #define KCB_PERCPU_OFFSET_TABLE 1
+
+#include "../generic/cpu.h"
 
 #endif

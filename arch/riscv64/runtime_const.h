@@ -45,9 +45,7 @@
 	"nop\n\tnop\n\tnop\n\t"
 #define KCB_RC_RISCV_POST(sym)                                                        \
 	".option pop\n\t"                                                             \
-	".pushsection runtime_ptr_" #sym ",\"a\"\n\t"                                 \
-	".long 1b - .\n\t"                                                            \
-	".popsection"
+	KCB_SITE_RECORD("runtime_ptr_" #sym, "1b")
 
 #define kcb_rc_ptr_form(sym, form)                                                    \
 	({                                                                            \

@@ -32,8 +32,6 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 }
 
 /* No user-space cache-line flush instruction. */
-#define KCB_HAVE_FLUSH_LINE 0
-static inline void kcb_flush_line(const void *p) { (void)p; }
 
 /* this_cpu_cmpxchg128 of {freelist, tid}: cdsg on an even/odd register
  * pair.  Big-endian: word 0 (freelist) is the high doubleword. */
@@ -51,5 +49,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "cc");
 	return o == want;
 }
+
+#include "../generic/cpu.h"
 
 #endif

@@ -18,9 +18,7 @@
 		__typeof__(sym) __ret;                                                \
 		__asm__("0:\tiihf %0, 0x01234567\n\t"                                 \
 			"iilf %0, 0x89abcdef\n\t"                                     \
-			".pushsection runtime_ptr_" #sym ",\"a\"\n\t"                 \
-			".long 0b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("runtime_ptr_" #sym, "0b")                                                 \
 			: "=d"(__ret));                                               \
 		__ret;                                                                \
 	})

@@ -17,9 +17,7 @@
 	({                                                                            \
 		__typeof__(sym) __ret;                                                \
 		__asm__("1:\tmovabsq $0x0123456789abcdef, %0\n\t"                     \
-			".pushsection runtime_ptr_" #sym ",\"a\"\n\t"                 \
-			".long 1b - .\n\t"                                            \
-			".popsection"                                                 \
+			KCB_SITE_RECORD("runtime_ptr_" #sym, "1b")                                                 \
 			: "=r"(__ret));                                               \
 		__ret;                                                                \
 	})
