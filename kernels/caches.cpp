@@ -125,6 +125,17 @@ int kcb_caches_init(void)
 	return 0;
 }
 
+void kcb_caches_reset(void)
+{
+#define KCB_SHRINK(m, k) kcb_cache_shrink(&kcb_static_##m##_##k);
+	KCB_FOR_EACH_CACHE(KCB_SHRINK)
+#undef KCB_SHRINK
+	kcb_cache_shrink(&kcb_static_sheaves_a8.cache);
+	kcb_cache_shrink(&kcb_static_sheaves_a64);
+	kcb_cache_shrink(&kcb_static_cpu_slab_a8.cache);
+	kcb_cache_shrink(&kcb_static_cpu_slab_a64);
+}
+
 bool kcb_consts_ready(void)
 {
 	return consts_ready;

@@ -58,6 +58,13 @@ int kcb_caches_init_unpatched(void);
 int kcb_consts_verify(unsigned int *nsites, bool verbose);
 /* true once kcb_caches_init() patched and verified every site */
 bool kcb_consts_ready(void);
+/*
+ * Shrink every cache back to its canonical state.  A tight alloc/free loop
+ * reuses one object (LIFO); which object, and so how its address aliases
+ * the stack and the metadata, depends on the history.  The bench resets
+ * before each record so every variant, every run, starts from the same state.
+ */
+void kcb_caches_reset(void);
 
 /* Empty bodies with the same signatures, for loop-overhead subtraction. */
 void kcb_empty__void(void);

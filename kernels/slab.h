@@ -157,12 +157,6 @@ int kcb_cpu_slab_setup(struct kmem_cache *s);
 void kcb_sheaves_flush_all(struct kmem_cache *s);
 void kcb_cpu_slab_flush_all(struct kmem_cache *s);
 
-/*
- * kmem_cache_shrink(): flush every CPU's sheaves / cpu slab and the barn,
- * then discard every empty slab.  With no live objects the cache then owns
- * no slab at all, which is what the tests check.
- */
-void kcb_cache_shrink(struct kmem_cache *s);
 /* counters of the cold hooks (tests) */
 extern unsigned long kcb_nr_preempt_schedule, kcb_nr_kfence_allocs, kcb_nr_memcg_hooks;
 }

@@ -41,6 +41,14 @@ struct kcb_cache_stats {
 };
 void kcb_cache_get_stats(const struct kmem_cache *s, struct kcb_cache_stats *out);
 
+/*
+ * kmem_cache_shrink(): flush every CPU's sheaves / cpu slab and the barn,
+ * then discard every empty slab.  With no live objects the cache then owns
+ * no slab at all.  Freed slab pages are reused last-in first-out, so a shrink
+ * puts a cache back into the same state every time.
+ */
+void kcb_cache_shrink(struct kmem_cache *s);
+
 /* Switches of the model (defaults: hardened freelist on, kfence gate closed). */
 extern bool kcb_freelist_hardened;
 
