@@ -49,22 +49,25 @@ missing=()
 have_pkg_cmd cmake cmake || missing+=(cmake)
 have_pkg_cmd g++ g++ || missing+=(g++)
 have_pkg_cmd /usr/lib/llvm-16/bin/llvm-mca llvm-16 || missing+=(llvm-16)
-have_pkg_cmd qemu-x86_64 qemu-user || missing+=(qemu-user)
 $PY -c 'import elftools, numpy, scipy, matplotlib' 2>/dev/null ||
 	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib)
 [[ -e /usr/include/benchmark/benchmark.h ]] || missing+=(libbenchmark-dev)
 [[ -e /usr/include/perfmon/pfmlib.h ]] || missing+=(libpfm4-dev)
+# QEMU is per arch too: without it the foreign arches are skipped and x86_64
+# loses only its QEMU instruction counts.
 arch_pkgs=()
 for a in $arches; do
 	[[ $a == x86_64 ]] && continue
 	have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}" || arch_pkgs+=("g++-${TRIPLE[$a]}")
 done
+have_pkg_cmd qemu-x86_64 qemu-user || arch_pkgs+=(qemu-user)
 if ((${#missing[@]} + ${#arch_pkgs[@]})); then
-	line="apt-get install -y --no-install-recommends ${missing[*]} ${arch_pkgs[*]}"
+	line="apt-get install -y --no-install-recommends $(echo ${missing[*]} ${arch_pkgs[*]})"
 	if [[ $(id -u) == 0 && -z ${KCB_PRETEND_MISSING:-} ]]; then
 		say "installing: ${missing[*]} ${arch_pkgs[*]}"
 		export DEBIAN_FRONTEND=noninteractive
-		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null ||
+		apt-get update -qq >/dev/null
+		((${#missing[@]} == 0)) || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
 			die "could not install the common packages; run: $line"
 		for p in "${arch_pkgs[@]}"; do
 			apt-get install -y -qq --no-install-recommends "$p" >/dev/null || echo "run_all.sh: could not install $p" >&2
@@ -86,6 +89,11 @@ for a in $arches; do
 	fi
 	[[ -n ${SKIP[$a]:-} ]] && echo "run_all.sh: $a skipped: ${SKIP[$a]}" >&2
 done
+
+# x86_64 runs natively; only its QEMU instruction counts need qemu-x86_64
+static_opts() { # arch -> extra options for tools/static_metrics.py
+	[[ $1 == x86_64 ]] && ! have_pkg_cmd qemu-x86_64 qemu-user && echo --no-qemu
+}
 
 declare -A STATUS=() COUNTS=()
 build_arch() { # arch -> 0 when configured and built
@@ -175,7 +183,7 @@ test)
 	mkdir -p "$rundir"
 	for a in $arches; do
 		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
-		"$PY" tools/static_metrics.py --arch "${ARCHDIR[$a]}" --build "build/$a" \
+		"$PY" tools/static_metrics.py --arch "${ARCHDIR[$a]}" --build "build/$a" $(static_opts "$a") \
 			--out "$rundir/${ARCHDIR[$a]}-static.json" --no-mca >/dev/null || rc=1
 	done
 	write_skipped "$rundir"
@@ -228,7 +236,7 @@ say "static and emulated metrics (sizes, instructions, llvm-mca, QEMU counts)"
 for a in $arches; do
 	[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
 	d=${ARCHDIR[$a]}
-	"$PY" tools/static_metrics.py --arch "$d" --build "build/$a" --out "$rundir/$d-static.json" \
+	"$PY" tools/static_metrics.py --arch "$d" --build "build/$a" $(static_opts "$a") --out "$rundir/$d-static.json" \
 		>"$rundir/$d-bloat.txt" || STATUS[$a]="FAILED: static metrics"
 done
 write_skipped "$rundir"

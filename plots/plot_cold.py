@@ -27,11 +27,16 @@ def plot(res, outdir):
                                                  for r in m.records}]
     if not files:
         return [], "no cold_pointer and callsite measurements"
-    fig, axes = plt.subplots(1, len(files), figsize=(4.8 * len(files), 3.8),
+    # a grid, at most 4 panels a row, so eight arches stay readable
+    ncol = min(4, len(files))
+    nrow = (len(files) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.8 * ncol, 3.8 * nrow),
                              squeeze=False)
+    for ax in axes.flat[len(files):]:
+        ax.set_visible(False)
     seen, allv = [], []
     for i, m in enumerate(files):
-        ax = axes[0][i]
+        ax = axes[i // ncol][i % ncol]
         idx = measured_index(m)
         unit = measured_units(m)[0]
         models = order({k[0] for k in idx}, MODELS)
@@ -51,6 +56,6 @@ def plot(res, outdir):
         ax.set_title(f"{m.arch} on {m.label} ({how})", fontsize=9)
     fig.suptitle("Cold-pointer penalty: cold_pointer minus callsite median "
                  "(error bars: conservative 95% CI bounds)", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
     S.fig_legend(fig, S.legend_handles(order(allv, VARIANTS), seen))
     return S.save(fig, outdir, "cold_pointer_penalty"), None

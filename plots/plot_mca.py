@@ -35,13 +35,18 @@ def plot(res, outdir):
                 notes=lambda c, v: vnotes.get(v, ""))
             ax.set_xticklabels(cpus, fontsize=8)
             ax.set_ylabel("mca-cycles(cpu)")
-            nm = f"; no model: {', '.join(c for c, _ in none)}" if none \
-                else ""
+            # name what is missing: a variant LLVM cannot schedule on a CPU
+            gaps = sorted({f"{r.get('variant')} on {r['cpu']}"
+                           for r in st.doc.get("mca") or []
+                           if r.get("status") == "no model"
+                           and r.get("fn") in (FN, None)
+                           and r.get("model") in (model, None)})
+            nm = f"\nno model: {'; '.join(gaps)}" if gaps else ""
             ax.set_title(f"{a}, kcb_{FN}__{model}__*: {what} per "
                          f"iteration{nm}", fontsize=9)
     fig.suptitle("llvm-mca estimates per CPU model [mca-cycles(cpu), "
                  "estimates, not measurements]",
                  fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))  # keep the suptitle clear
     S.fig_legend(fig, S.legend_handles(order(allv, VARIANTS), seen))
     return S.save(fig, outdir, "mca"), None
