@@ -6,26 +6,25 @@
  */
 #include <string.h>
 #include "runtime_const.h"
+#include "../generic/insn_words.h"
 
-static uint32_t ld32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void st32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
 
 extern "C" void kcb_rc_encode(void *site, uint64_t value)
 {
 	unsigned char *p = (unsigned char *)site;
 	for (int i = 0; i < 4; i++) {
-		uint32_t insn = ld32(p + 4 * i) & ~(0xffffu << 5);
-		st32(p + 4 * i, insn | (uint32_t)((value >> (16 * i)) & 0xffff) << 5);
+		uint32_t insn = kcb_ld32le(p + 4 * i) & ~(0xffffu << 5);
+		kcb_st32le(p + 4 * i, insn | (uint32_t)((value >> (16 * i)) & 0xffff) << 5);
 	}
 }
 
 extern "C" bool kcb_rc_decode(const void *site, uint64_t *value)
 {
 	const unsigned char *p = (const unsigned char *)site;
-	uint32_t rd = ld32(p) & 0x1f;
+	uint32_t rd = kcb_ld32le(p) & 0x1f;
 	uint64_t v = 0;
 	for (uint32_t i = 0; i < 4; i++) {
-		uint32_t insn = ld32(p + 4 * i);
+		uint32_t insn = kcb_ld32le(p + 4 * i);
 		/* sf=1, opc=10 (movz) for the first, 11 (movk) after; hw=i */
 		uint32_t want = (i ? 0xf2800000u : 0xd2800000u) | i << 21 | rd;
 		if ((insn & 0xffe0001fu) != want)

@@ -6,25 +6,20 @@
  * lui sign-extends bit 31, but the two dsll shift that out.
  */
 #include "runtime_const.h"
+#include "../generic/insn_words.h"
 
-static uint32_t ld32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void st32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
 
 static const int imm_word[4] = {0, 1, 3, 5}; /* A B C D, high to low */
 
 extern "C" void kcb_projected_encode(void *site, uint64_t value)
 {
-	unsigned char *p = (unsigned char *)site;
-	for (int i = 0; i < 4; i++) {
-		unsigned char *w = p + 4 * imm_word[i];
-		st32(w, (ld32(w) & 0xffff0000u) | ((uint32_t)(value >> (48 - 16 * i)) & 0xffff));
-	}
+	kcb_put_imm16x4((unsigned char *)site, imm_word, value);
 }
 
 extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
 {
 	const unsigned char *p = (const unsigned char *)site;
-	uint32_t r = (ld32(p) >> 16) & 31;
+	uint32_t r = (kcb_ld32le(p) >> 16) & 31;
 	const uint32_t lui = 0x0fu << 26 | r << 16;             /* lui r,A (rs=0) */
 	const uint32_t ori = 0x0du << 26 | r << 21 | r << 16;   /* ori r,r,imm */
 	const uint32_t dsll = r << 16 | r << 11 | 16u << 6 | 0x38; /* dsll r,r,16 */
@@ -34,13 +29,10 @@ extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
 	if (r == 0)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		uint32_t w = ld32(p + 4 * i);
+		uint32_t w = kcb_ld32le(p + 4 * i);
 		if ((has_imm[i] ? (w & 0xffff0000u) : w) != want[i])
 			return false;
 	}
-	uint64_t v = 0;
-	for (int i = 0; i < 4; i++)
-		v = v << 16 | (ld32(p + 4 * imm_word[i]) & 0xffff);
-	*value = v;
+	*value = kcb_get_imm16x4(p, imm_word);
 	return true;
 }

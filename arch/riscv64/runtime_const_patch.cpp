@@ -13,11 +13,10 @@
  * The form and registers are read from the unpatched tail.
  */
 #include "runtime_const.h"
+#include "../generic/insn_words.h"
 
 enum { RV_NOP = 0x00000013, OP_LUI = 0x37, OP_ADDIW = 0x1b, OP_IMM = 0x13, OP_OP = 0x33, OP_OP32 = 0x3b };
 
-static uint32_t ld32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void st32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
 
 static uint32_t r_type(uint32_t op, uint32_t f3, uint32_t f7, uint32_t rd, uint32_t rs1, uint32_t rs2)
 {
@@ -28,7 +27,7 @@ static uint32_t shift32(uint32_t f3, uint32_t r) { return OP_IMM | r << 7 | f3 <
 /* The unpatched tail names R and T; returns false if it is no known form. */
 static bool rv_tail(const unsigned char *p, uint32_t *R, uint32_t *T)
 {
-	uint32_t w4 = ld32(p + 16), w5 = ld32(p + 20), w6 = ld32(p + 24), w7 = ld32(p + 28);
+	uint32_t w4 = kcb_ld32le(p + 16), w5 = kcb_ld32le(p + 20), w6 = kcb_ld32le(p + 24), w7 = kcb_ld32le(p + 28);
 	uint32_t r, t;
 
 	if ((w4 & 0x7f) == OP_OP) { /* Zbkb: pack R,R,T */
@@ -66,13 +65,13 @@ static void rv_encode_half(unsigned char *lui_p, unsigned char *addi_p, uint32_t
 		addi = OP_ADDIW | reg << 7 | (have_lui ? reg : 0) << 15 | ((uint32_t)lower & 0xfff) << 20;
 	else
 		addi = RV_NOP;
-	st32(addi_p, addi);
-	st32(lui_p, lui);
+	kcb_st32le(addi_p, addi);
+	kcb_st32le(lui_p, lui);
 }
 
 static bool rv_decode_half(const unsigned char *lui_p, const unsigned char *addi_p, uint32_t reg, uint32_t *val)
 {
-	uint32_t lui = ld32(lui_p), addi = ld32(addi_p), v = 0;
+	uint32_t lui = kcb_ld32le(lui_p), addi = kcb_ld32le(addi_p), v = 0;
 	bool have_lui = lui != RV_NOP;
 
 	if (have_lui) {
