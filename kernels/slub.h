@@ -24,8 +24,9 @@ void kcb_cpu_slab_free(struct kmem_cache *s, void *x);
 /*
  * Set up a cache in place (static instances, as in Al Viro's series) or
  * allocate and set one up (kmem_cache_create).  Returns 0 / NULL on failure.
- * model: enum kcb_model.  Objects are aligned to 8 (or 64 with
- * KCB_SLAB_HWCACHE_ALIGN).
+ * model: enum kcb_model.  Objects are aligned to 8; with
+ * KCB_SLAB_HWCACHE_ALIGN to the 64-byte line, halved while the object fits
+ * in half of it, as the kernel's calculate_alignment() does.
  */
 int kcb_cache_init(struct kmem_cache *s, const char *name, unsigned int object_size,
 		   kcb_slab_flags_t flags, unsigned int model);
