@@ -110,6 +110,11 @@ test_arch() { # arch -> runs ctest, records counts
 	out=$(ctest --preset "$a" 2>&1)
 	local rc=$?
 	echo "$out" | grep -E 'tests passed|Test +#|\*\*\*' | sed "s/^/[$a] /"
+	# a skipped test says why: rerun it verbosely for its "skip:" line
+	local t
+	for t in $(echo "$out" | sed -n 's/^[[:space:]]*[0-9]* - \([A-Za-z0-9_.]*\) (Skipped)$/\1/p'); do
+		ctest --preset "$a" -R "^$t\$" -V 2>&1 | sed -n "s/^[0-9]*: \(skip: .*\)/[$a] $t: \1/p" | head -1
+	done
 	local line
 	line=$(echo "$out" | grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' | tail -1)
 	if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
