@@ -28,13 +28,13 @@ die() { echo "run_all.sh: $*" >&2; exit 2; }
 say() { echo "== $*"; }
 
 ORIG_CMD="./run_all.sh${*:+ $*}"
-mode=run; arches=$ALL_ARCHES; quick=""; export_dir=""
+mode=run; arches=$ALL_ARCHES; quick=""; export_dir=""; arch_subset=0
 while (($#)); do
 	case $1 in
 	test|gate|baseline) mode=$1 ;;
 	--quick) quick=--quick ;;
-	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ } ;;
-	--arch=*) arches=${1#--arch=}; arches=${arches//,/ } ;;
+	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ }; arch_subset=1 ;;
+	--arch=*) arches=${1#--arch=}; arches=${arches//,/ }; arch_subset=1 ;;
 	--export) shift; (($#)) || die "--export needs a directory"; mode=export; export_dir=$1 ;;
 	-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (try --help)" ;;
@@ -111,17 +111,18 @@ test_arch() { # arch -> runs ctest, records counts
 	local rc=$?
 	echo "$out" | grep -E 'tests passed|Test +#|\*\*\*' | sed "s/^/[$a] /"
 	# a skipped test says why: rerun it verbosely for its "skip:" line
-	local t
+	local t skipped=0
 	for t in $(echo "$out" | sed -n 's/^[[:space:]]*[0-9]* - \([A-Za-z0-9_.]*\) (Skipped)$/\1/p'); do
+		skipped=$((skipped + 1))
 		ctest --preset "$a" -R "^$t\$" -V 2>&1 | sed -n "s/^[0-9]*: \(skip: .*\)/[$a] $t: \1/p" | head -1
 	done
 	local line
 	line=$(echo "$out" | grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' | tail -1)
 	if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
 		local failed=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
-		COUNTS[$a]="$((total - failed)) passed, $failed failed"
+		COUNTS[$a]="$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 	else
-		COUNTS[$a]="0 passed, 0 failed"
+		COUNTS[$a]="0 passed, 0 failed, 0 skipped"
 		STATUS[$a]="FAILED: ctest ran no test"
 		return 1
 	fi
@@ -129,7 +130,7 @@ test_arch() { # arch -> runs ctest, records counts
 }
 
 summary() {
-	local bad=0 a tp=0 tf=0
+	local bad=0 a tp=0 tf=0 ts=0
 	echo
 	say "summary"
 	for a in $arches; do
@@ -138,12 +139,12 @@ summary() {
 		else
 			printf '  %-9s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
 			[[ -n ${STATUS[$a]:-} ]] && bad=1
-			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2]))
+			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2])); ts=$((ts + BASH_REMATCH[3]))
 			fi
 		fi
 	done
-	[[ $mode == test ]] && echo "tests: $tp passed, $tf failed"
+	[[ $mode == test ]] && echo "tests: $tp passed, $tf failed, $ts skipped"
 	return $bad
 }
 
@@ -192,7 +193,12 @@ test)
 			--out "$rundir/${ARCHDIR[$a]}-static.json" --no-mca >/dev/null || rc=1
 	done
 	write_skipped "$rundir"
-	"$PY" tools/compare "$rundir" results/baseline || rc=1
+	# an explicit --arch list gates just those arches (a skipped one still fails)
+	subset=()
+	if ((arch_subset)); then
+		subset=(--arches "$(for a in $arches; do printf '%s,' "${ARCHDIR[$a]}"; done | sed 's/,$//')")
+	fi
+	"$PY" tools/compare "${subset[@]}" "$rundir" results/baseline || rc=1
 	echo "test wall time: $(($(date +%s) - t0)) s"
 	summary || rc=1
 	exit $rc
