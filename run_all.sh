@@ -144,6 +144,8 @@ summary() {
 			fi
 		fi
 	done
+	# + the static-metrics bar tests, run once over every built arch
+	tp=$((tp + ${BARS_PASSED:-0})); tf=$((tf + ${BARS_FAILED:-0}))
 	[[ $mode == test ]] && echo "tests: $tp passed, $tf failed, $ts skipped"
 	return $bad
 }
@@ -199,6 +201,12 @@ test)
 		subset=(--arches "$(for a in $arches; do printf '%s,' "${ARCHDIR[$a]}"; done | sed 's/,$//')")
 	fi
 	"$PY" tools/compare "${subset[@]}" "$rundir" results/baseline || rc=1
+	say "static-metrics bars on the built arches (tests/tools/test_static_cli.py)"
+	bars=$(KCB_STATIC_BUILDS=build "$PY" -m unittest tests.tools.test_static_cli 2>&1) || rc=1
+	echo "$bars" | grep -E '^static pass|^Ran |^OK|^FAILED|^(FAIL|ERROR):'
+	if [[ $bars =~ Ran\ ([0-9]+)\ test ]]; then
+		if [[ $bars == *$'\nOK'* ]]; then BARS_PASSED=${BASH_REMATCH[1]}; else BARS_FAILED=${BASH_REMATCH[1]}; fi
+	fi
 	echo "test wall time: $(($(date +%s) - t0)) s"
 	summary || rc=1
 	exit $rc

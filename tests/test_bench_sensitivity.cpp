@@ -9,7 +9,8 @@
  *   load(x):  return *(&slot + dep_zero(x))        (one more L1 load; slot = &slot)
  * Pass: load - base > 0 with disjoint 95% CIs in at least 4 of 5 trials,
  * |twin - base| < half of (load - base) in the median trial, and natively
- * the delta lies in a wide band (0.5 .. 30 calibrated cycles or ticks).
+ * the delta lies in a wide band (0.5 .. 30 calibrated cycles or ticks), in
+ * one of up to 3 attempts (a shared machine spoils an attempt now and then).
  * Built with -fno-ipa-icf so base and twin stay two functions.  Skipped
  * (exit 77) under emulation, where no timing resolves one load.
  */
@@ -75,27 +76,13 @@ static kcb_metric measure(const kcb_counters &c, void *fn, double tpc)
 	return primary(m);
 }
 
-int main()
-{
-	kcb_syn_slot[0] = (uintptr_t)&kcb_syn_slot[0];
-	kcb_context ctx;
-	kcb_context_fill(&ctx);
-	kcb_pin(-1, &ctx);
-	if (ctx.emulated) {
-		/* one guest load is ~0.05-0.3 host ns under TCG, below emulation
-		 * noise: timing cannot show it; tools/ counts qemu-insns instead */
-		printf("skip: emulated (%s): timings are not cycles\n", ctx.execution_why.c_str());
-		return 77;
-	}
-	kcb_counters c;
-	std::string err;
-	if (c.setup({}, ctx.emulated, &err)) {
-		fprintf(stderr, "counters: %s\n", err.c_str());
-		return 1;
-	}
-	double tpc = (!c.pmu_cycles() && c.ticks_index() >= 0) ? kcb_calibrate_ticks_per_cycle(c, 11) : 0;
+#define KCB_TRIALS 5
 
-	const int trials = 5;
+/* KCB_TRIALS trials of base, twin and load; true when the load separates in
+ * at least 4, the twins agree, and the delta is a plausible L1 hit. */
+static bool one_attempt(const kcb_counters &c, double tpc, double *med_out, std::string *unit_out)
+{
+	const int trials = KCB_TRIALS;
 	int separated = 0;
 	std::vector<double> deltas, twins;
 	std::string unit;
@@ -116,24 +103,58 @@ int main()
 	std::sort(ds.begin(), ds.end());
 	double med = ds[trials / 2];
 	size_t mid = std::find(deltas.begin(), deltas.end(), med) - deltas.begin();
-	int bad = 0;
+	bool ok = true;
 	if (separated < 4) {
 		fprintf(stderr, "FAIL: one dependent load separated in only %d of %d trials\n", separated, trials);
-		bad = 1;
+		ok = false;
 	}
 	if (!(twins[mid] < 0.5 * med)) {
 		fprintf(stderr, "FAIL: identical twins differ by %.3f, not < half the load's %.3f %s\n", twins[mid],
 			med, unit.c_str());
-		bad = 1;
+		ok = false;
 	}
 	/* a wide sanity band natively: an L1 hit is a few cycles, never 0 or 30 */
-	if (!ctx.emulated && unit != "ns" && !(med >= 0.5 && med <= 30)) {
+	if (unit != "ns" && !(med >= 0.5 && med <= 30)) {
 		fprintf(stderr, "FAIL: median delta %.3f %s outside 0.5..30\n", med, unit.c_str());
-		bad = 1;
+		ok = false;
 	}
-	if (bad)
+	*med_out = med;
+	*unit_out = unit;
+	return ok;
+}
+
+int main()
+{
+	kcb_syn_slot[0] = (uintptr_t)&kcb_syn_slot[0];
+	kcb_context ctx;
+	kcb_context_fill(&ctx);
+	kcb_pin(-1, &ctx);
+	if (ctx.emulated) {
+		/* one guest load is ~0.05-0.3 host ns under TCG, below emulation
+		 * noise: timing cannot show it; tools/ counts qemu-insns instead */
+		printf("skip: emulated (%s): timings are not cycles\n", ctx.execution_why.c_str());
+		return 77;
+	}
+	kcb_counters c;
+	std::string err;
+	if (c.setup({}, ctx.emulated, &err)) {
+		fprintf(stderr, "counters: %s\n", err.c_str());
 		return 1;
-	printf("ok: one dependent L1 load = %.2f %s (median of %d trials, %s)\n", med, unit.c_str(), trials,
-	       ctx.emulated ? "emulated" : "native");
-	return 0;
+	}
+	double tpc = (!c.pmu_cycles() && c.ticks_index() >= 0) ? kcb_calibrate_ticks_per_cycle(c, 11) : 0;
+
+	/* A statistical test on a shared machine: an attempt that a burst of
+	 * outside load spoils is run again, up to 3 times.  A harness that cannot
+	 * see the load (or sees a difference between twins) fails all three. */
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		double med;
+		std::string unit;
+		if (one_attempt(c, tpc, &med, &unit)) {
+			printf("ok: one dependent L1 load = %.2f %s (median of %d trials, attempt %d, %s)\n", med,
+			       unit.c_str(), KCB_TRIALS, attempt, ctx.emulated ? "emulated" : "native");
+			return 0;
+		}
+		fprintf(stderr, "attempt %d of 3 failed\n", attempt);
+	}
+	return 1;
 }
