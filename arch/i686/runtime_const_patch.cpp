@@ -4,12 +4,11 @@
  * (mov $imm32,%reg), immediate little-endian at +1.
  */
 #include "runtime_const.h"
+#include "../generic/insn_words.h"
 
 extern "C" void kcb_projected_encode(void *site, uint64_t value)
 {
-	unsigned char *p = (unsigned char *)site;
-	for (int i = 0; i < 4; i++)
-		p[1 + i] = (unsigned char)(value >> (8 * i));
+	kcb_st32le((unsigned char *)site + 1, (uint32_t)value);
 }
 
 extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
@@ -17,6 +16,6 @@ extern "C" bool kcb_projected_decode(const void *site, uint64_t *value)
 	const unsigned char *p = (const unsigned char *)site;
 	if ((p[0] & 0xf8) != 0xb8)
 		return false;
-	*value = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+	*value = kcb_ld32le(p + 1);
 	return true;
 }
