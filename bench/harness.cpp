@@ -2,6 +2,9 @@
 #include "harness.h"
 
 #include <algorithm>
+#include <chrono>
+
+#include <unistd.h>
 
 namespace {
 
@@ -39,48 +42,160 @@ double median_of(std::vector<double> v)
 
 } // namespace
 
-void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
-		      const kcb_harness_cfg &cfg, unsigned int samples, kcb_sampler *s)
+static double wait_quiet(void);
+
+/* warm up, then (first round only) choose N for one record */
+static void prepare(const kcb_counters &c, const kcb_harness_cfg &cfg, struct kcb_work *body,
+		    struct kcb_work *empty, kcb_sampler *s)
 {
 	const size_t nch = c.size();
 	const int ns = c.ns_index();
 	double d[KCB_MAX_CHANNELS];
 
-	if (!s->n) {
-		/* N: double until one run of the body lasts target_ns (timer-read
-		 * cost then is a small part of each run; it cancels in 2N - N) */
-		uint64_t n = 16;
-		for (;;) {
-			run_once(c, body, n, d);
-			if (d[ns] >= cfg.target_ns || n >= cfg.max_n)
-				break;
-			n *= 2;
-		}
-		s->n = n;
-		s->body.assign(nch, {});
-		s->empty.assign(nch, {});
-	}
-	/* warm-up: caches, predictors, allocator state, clock frequency */
+	/* warm-up first: caches, predictors, allocator state, clock frequency;
+	 * on a record's first round, N = 16 stands in until N is chosen */
+	uint64_t warm_n = s->n ? s->n : 16;
 	double spent = 0;
 	while (spent < cfg.warmup_ns) {
-		run_once(c, body, s->n, d);
+		run_once(c, body, warm_n, d);
 		spent += d[ns];
-		run_once(c, empty, s->n, d);
+		run_once(c, empty, warm_n, d);
 		spent += d[ns];
 	}
+	if (s->n)
+		return;
+	/* N: double until one run of the body lasts target_ns, so the timer's
+	 * granularity and read cost are a small part of a run (they cancel in
+	 * 2N - N only on average).  Each N is judged by the fastest of 3 runs:
+	 * one interrupt or cold start must not leave a record with a tiny N
+	 * and a coarse per-op grid. */
+	uint64_t n = 16;
+	for (;;) {
+		double best = 0;
+		for (int t = 0; t < 3; t++) {
+			run_once(c, body, n, d);
+			if (t == 0 || d[ns] < best)
+				best = d[ns];
+		}
+		if (best >= cfg.target_ns || n >= cfg.max_n)
+			break;
+		n *= 2;
+	}
+	s->n = n;
+	s->body.assign(nch, {});
+	s->empty.assign(nch, {});
+}
+
+void kcb_sample_group_round(const kcb_counters &c, const std::vector<struct kcb_work *> &bodies,
+			    const std::vector<struct kcb_work *> &empties, const kcb_harness_cfg &cfg,
+			    unsigned int samples, double ticks_per_cycle, const std::vector<kcb_sampler *> &ss)
+{
+	const size_t nch = c.size();
+	double d[KCB_MAX_CHANNELS];
+
+	for (size_t r = 0; r < bodies.size(); r++) {
+		prepare(c, cfg, bodies[r], empties[r], ss[r]);
+		ss[r]->paired_empty = bodies[r]->kind == KCB_LOOP_COLD;
+	}
+	/* sample k of every record back to back: records of one group see the
+	 * same moment of the machine, so their k-th samples pair (kcb_deltas) */
 	for (unsigned int k = 0; k < samples; k++) {
 		bool flip = k & 1;
-		sample(c, body, s->n, flip, d);
-		for (size_t i = 0; i < nch; i++)
-			s->body[i].push_back(d[i]);
-		sample(c, empty, s->n, flip, d);
-		for (size_t i = 0; i < nch; i++)
-			s->empty[i].push_back(d[i]);
+		for (size_t r = 0; r < bodies.size(); r++) {
+			kcb_sampler *s = ss[r];
+			double p0 = wait_quiet();
+			sample(c, bodies[r], s->n, flip, d);
+			for (size_t i = 0; i < nch; i++)
+				s->body[i].push_back(d[i]);
+			sample(c, empties[r], s->n, flip, d);
+			for (size_t i = 0; i < nch; i++)
+				s->empty[i].push_back(d[i]);
+			double p1 = kcb_quiet_probe();
+			s->probe.push_back(std::max(p0, p1));
+			s->tpc.push_back(ticks_per_cycle);
+		}
 	}
 }
 
+void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
+		      const kcb_harness_cfg &cfg, unsigned int samples, double ticks_per_cycle, kcb_sampler *s)
+{
+	kcb_sample_group_round(c, {body}, {empty}, cfg, samples, ticks_per_cycle, {s});
+}
+
+static double probe_best;          /* fastest probe so far, ticks */
+static bool quiet_on;              /* kcb_quiet_start() was called */
+static double wait_budget_ms, waited_ms;
+
+double kcb_quiet_probe(void)
+{
+	double p = (double)kcb_contention_probe();
+	if (p > 0 && (probe_best == 0 || p < probe_best))
+		probe_best = p;
+	return p;
+}
+
+double kcb_quiet_limit(void)
+{
+	return probe_best * KCB_QUIET_SLACK;
+}
+
+double kcb_quiet_waited_ms(void)
+{
+	return waited_ms;
+}
+
+static double ms_since(std::chrono::steady_clock::time_point t0)
+{
+	return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void kcb_quiet_start(double prime_ms, double budget_ms)
+{
+	quiet_on = true;
+	wait_budget_ms = budget_ms;
+	auto t0 = std::chrono::steady_clock::now();
+	while (ms_since(t0) < prime_ms) {
+		kcb_quiet_probe();
+		usleep(500);
+	}
+}
+
+static double wait_quiet(void)
+{
+	double p = kcb_quiet_probe();
+	if (!quiet_on)
+		return p;
+	for (int tries = 0; tries < 25 && p > kcb_quiet_limit() && waited_ms < wait_budget_ms; tries++) {
+		auto t0 = std::chrono::steady_clock::now();
+		usleep(200);
+		p = kcb_quiet_probe();
+		waited_ms += ms_since(t0);
+	}
+	return p;
+}
+
+/* v restricted to the samples marked in keep */
+static std::vector<double> kept(const std::vector<double> &v, const std::vector<unsigned char> &keep)
+{
+	std::vector<double> r;
+	for (size_t k = 0; k < v.size() && k < keep.size(); k++)
+		if (keep[k])
+			r.push_back(v[k]);
+	return r;
+}
+
+/* body - empty: each sample's own twin (paired) or the empties' median */
+static std::vector<double> minus_empty(std::vector<double> body, const std::vector<double> &empty, double ovh,
+				       bool paired)
+{
+	for (size_t k = 0; k < body.size(); k++)
+		body[k] -= paired && k < empty.size() ? empty[k] : ovh;
+	return body;
+}
+
 bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks_per_cycle,
-		       kcb_measurement *out, std::string *err)
+		       double quiet_limit, kcb_measurement *out, std::string *err)
 {
 	if (c.read_failed()) {
 		*err = "reading the perf_event counters failed during the run";
@@ -88,26 +203,50 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 	}
 	out->n = s.n;
 	out->metrics.clear();
+	const size_t taken = s.probe.size();
+	out->quiet.assign(taken, 1);
+	size_t nq = taken;
+	if (quiet_limit > 0) {
+		nq = 0;
+		for (size_t k = 0; k < taken; k++)
+			nq += out->quiet[k] = s.probe[k] <= quiet_limit;
+		if (nq < std::max<size_t>(7, taken / 10)) { /* too few: keep all */
+			out->quiet.assign(taken, 1);
+			nq = taken;
+		}
+	}
+	out->taken = taken;
+	out->used = nq;
 	for (size_t i = 0; i < c.size(); i++) {
 		const kcb_channel &ch = c.channel(i);
-		double ovh = median_of(s.empty[i]);
-		std::vector<double> v = s.body[i];
-		for (double &x : v)
-			x -= ovh;
+		double ovh = median_of(kept(s.empty[i], out->quiet));
+		std::vector<double> v = minus_empty(kept(s.body[i], out->quiet), kept(s.empty[i], out->quiet),
+						    ovh, s.paired_empty);
 		kcb_metric m;
 		m.unit = ch.unit;
-		m.source = ch.source + ", N vs 2N minus empty body";
+		m.source = ch.source + (s.paired_empty ? ", N vs 2N minus the empty body of the same sample"
+						       : ", N vs 2N minus empty body");
 		m.overhead = ovh;
+		m.ordered = s.body[i];
 		m.s = kcb_summarize(v);
 		m.values = v;
 		out->metrics.push_back(m);
 		if (ch.is_ticks && ticks_per_cycle > 0) {
-			for (double &x : v)
-				x /= ticks_per_cycle;
+			/* each sample by the ratio measured just before its round
+			 * (the core's clock drifts by several % on a shared host) */
+			std::vector<double> bc = s.body[i], ec = s.empty[i];
+			for (size_t k = 0; k < bc.size(); k++) {
+				double r = k < s.tpc.size() && s.tpc[k] > 0 ? s.tpc[k] : ticks_per_cycle;
+				bc[k] /= r;
+				ec[k] /= r;
+			}
+			double covh = median_of(kept(ec, out->quiet));
+			v = minus_empty(kept(bc, out->quiet), kept(ec, out->quiet), covh, s.paired_empty);
 			kcb_metric cm;
 			cm.unit = "calibrated-cycles";
-			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration)";
-			cm.overhead = ovh / ticks_per_cycle;
+			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration before each round)";
+			cm.overhead = covh;
+			cm.ordered = bc;
 			cm.s = kcb_summarize(v);
 			cm.values = v;
 			out->metrics.push_back(cm);
@@ -121,11 +260,11 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 		 std::string *err)
 {
 	kcb_sampler s;
-	kcb_sample_round(c, body, empty, cfg, cfg.samples, &s);
-	return kcb_sample_finish(c, s, ticks_per_cycle, out, err);
+	kcb_sample_round(c, body, empty, cfg, cfg.samples, ticks_per_cycle, &s);
+	return kcb_sample_finish(c, s, ticks_per_cycle, kcb_quiet_limit(), out, err);
 }
 
-double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries)
+double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries, bool warm_up)
 {
 	const int t = c.ticks_index();
 	if (t < 0)
@@ -135,7 +274,8 @@ double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries)
 	 * steal time, which N vs 2N does not cancel; short ones agree to 0.1% */
 	const uint64_t n = 2000;
 	volatile uint64_t sink = 0;
-	sink = kcb_add_chain(1000 * n, sink); /* warm-up (~20 ms), lets the clock ramp */
+	if (warm_up)
+		sink = kcb_add_chain(1000 * n, sink); /* ~20 ms, lets the clock ramp */
 	std::vector<double> r;
 	for (unsigned int i = 0; i < tries; i++) {
 		c.read(a);

@@ -28,28 +28,76 @@ struct kcb_metric {
 	kcb_summary s;     /* per op, empty body already subtracted */
 	double overhead;   /* per-op median of the empty body (subtracted) */
 	std::vector<double> values; /* the per-op samples, ascending */
+	/* the body's per-op samples in sampling order, empty body NOT
+	 * subtracted: records sampled together (kcb_sample_group_round) pair
+	 * sample by sample, and their difference needs no empty body, since
+	 * the loop and the call are the same (kcb_deltas) */
+	std::vector<double> ordered;
 };
 
 struct kcb_measurement {
 	uint64_t n = 0; /* ops in the N run */
 	std::vector<kcb_metric> metrics;
+	size_t taken = 0, used = 0;   /* samples taken, and used (quiet ones) */
+	std::vector<unsigned char> quiet; /* per sample: used */
 };
 
 /* Raw per-op samples of one record, gathered over one or more rounds. */
 struct kcb_sampler {
 	uint64_t n = 0; /* chosen on the first round, kept after */
 	std::vector<std::vector<double>> body, empty; /* [channel][sample] */
+	std::vector<double> probe; /* per sample: the slower contention probe around it */
+	std::vector<double> tpc;   /* per sample: ticks per cycle of its round (0: none) */
+	/* subtract each sample's own empty twin, not the empties' median: for
+	 * cold_pointer, whose eviction (~300 cycles of clflush + mfence) drifts
+	 * with the memory system by more than the op costs */
+	bool paired_empty = false;
 };
 
-/* One round: (on the first, choose N), warm up, then `samples` pairs. */
+/* Samples whose contention probe (kcb_contention_probe(), before the body
+ * and after the empty body) ran more than KCB_QUIET_SLACK times the run's
+ * fastest probe were taken while another hardware thread shared the core:
+ * they are set aside when enough quiet ones remain (kcb_sample_finish). */
+#define KCB_QUIET_SLACK 1.25
+/* KCB_QUIET_SLACK x the fastest probe seen so far (kcb_quiet_probe); 0
+ * when no probe ran */
+double kcb_quiet_limit(void);
+
+/*
+ * Waiting for a quiet core.  On a shared host the other hardware thread
+ * comes and goes; a short sleep lets the hypervisor place this vCPU anew.
+ * kcb_quiet_start() probes for up to `prime_ms` (sleeping 0.5 ms between
+ * probes) to learn the quiet level, and allows up to `budget_ms` of waiting
+ * over the whole run.  Before each sample the harness then probes, and while
+ * the probe is slow and budget is left it sleeps 0.2 ms and probes again
+ * (at most 25 times per sample).  A machine that is never contended never
+ * waits; one that always is spends the budget once and goes on.
+ */
+void kcb_quiet_start(double prime_ms, double budget_ms);
+/* one probe, remembered for the quiet level; returns its ticks */
+double kcb_quiet_probe(void);
+/* milliseconds spent waiting so far */
+double kcb_quiet_waited_ms(void);
+
+/* One round of a group of records (one model and scenario): warm each up
+ * (on the first round, choose its N), then `samples` times one N/2N pair
+ * of every body and its empty twin in turn, so sample k of each record is
+ * taken at nearly the same moment. */
+void kcb_sample_group_round(const kcb_counters &c, const std::vector<struct kcb_work *> &bodies,
+			    const std::vector<struct kcb_work *> &empties, const kcb_harness_cfg &cfg,
+			    unsigned int samples, double ticks_per_cycle, const std::vector<kcb_sampler *> &ss);
+
+/* The same for one record. */
 void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
-		      const kcb_harness_cfg &cfg, unsigned int samples, kcb_sampler *s);
+		      const kcb_harness_cfg &cfg, unsigned int samples, double ticks_per_cycle, kcb_sampler *s);
 
 /* Per-op statistics from all rounds: body minus the empty body's median.
  * ticks_per_cycle > 0 adds "calibrated-cycles" derived from the tick channel.
+ * quiet_limit > 0: only samples whose probe is within it, if at least
+ * max(7, 10%) of them are; else all (out->used == out->taken says which).
  * Returns false (with *err) if the counters failed mid-run. */
 bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks_per_cycle,
-		       kcb_measurement *out, std::string *err);
+		       double quiet_limit, kcb_measurement *out, std::string *err);
 
 /* One round of cfg.samples, then finish. */
 bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
@@ -57,7 +105,8 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 		 std::string *err);
 
 /* Ticks per core cycle from the dependent-add chain, N vs 2N, median of
- * `tries`; <= 0 when there is no tick channel. */
-double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries);
+ * `tries`; <= 0 when there is no tick channel.  warm_up: first run the
+ * chain for ~20 ms so the clock ramps up (the start of a run). */
+double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries, bool warm_up = true);
 
 #endif

@@ -42,11 +42,13 @@ static KCB_NOINLINE void loop_void(void_fn f, uint64_t n)
 		f();
 }
 
-/* x = f(x), then KCB_CHAIN_PAD dependent adds that leave x unchanged.  The
- * pad keeps the loop latency-bound: without it an op's own throughput limit
- * (call/ret, the allocator's per-cpu read-modify-writes) can exceed its
- * dependent-chain latency and hide it.  The empty body runs the same pad,
- * so it cancels and the figure is the op's critical-path latency. */
+/* Arches without an execution gate (KCB_HAVE_EXEC_GATE 0, the latency hot
+ * path cannot isolate its cache address): x = f(x), then KCB_CHAIN_PAD
+ * dependent adds that leave x unchanged.  The pad keeps the loop
+ * latency-bound: without it an op's own throughput limit (call/ret, the
+ * allocator's per-cpu read-modify-writes) can exceed its dependent-chain
+ * latency and hide it.  The empty body runs the same pad, so it cancels.
+ * With a gate the hot path serialises itself and the pad is left out. */
 #define KCB_PAD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
 #define KCB_PAD8 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1
 static KCB_NOINLINE uintptr_t loop_chain(chain_fn f, uint64_t n, uintptr_t x)
@@ -58,8 +60,8 @@ static KCB_NOINLINE uintptr_t loop_chain(chain_fn f, uint64_t n, uintptr_t x)
 	return x;
 }
 
-/* Under emulation there is no out-of-order core to hide a chain: no pad,
- * which would only add emulated time and noise. */
+/* Emulation: no out-of-order core to hide a chain, so no pad, which would
+ * only add emulated time and noise. */
 static KCB_NOINLINE uintptr_t loop_chain_nopad(chain_fn f, uint64_t n, uintptr_t x)
 {
 	for (uint64_t i = 0; i < n; i++)
@@ -67,10 +69,50 @@ static KCB_NOINLINE uintptr_t loop_chain_nopad(chain_fn f, uint64_t n, uintptr_t
 	return x;
 }
 
-static bool chain_pad = true;
+/*
+ * Arches with an execution gate (bench/METHOD.md, latency): before each op
+ * the gate waits until the previous op has completed, then a hold of
+ * dependent adds leaves x as it was.  First `phase` single adds (one cycle
+ * each): the op's duration depends a little on the cycle at which its cache
+ * address is ready, so the bench moves the phase every round.  Then 24
+ * more, which give the front end time to queue the call and the op, so the
+ * op starts the same way in every variant.  The hot path gates again once
+ * its cache address exists.
+ */
+static unsigned int chain_phase;
+#define KCB_HOLD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
+static KCB_NOINLINE uintptr_t loop_chain_gated(chain_fn f, uint64_t n, uintptr_t x)
+{
+	uintptr_t zero = 0;
+	__asm__ volatile("" : "+r"(zero));
+	for (uint64_t i = 0; i < n; i++) {
+		x = kcb_exec_gate(x);
+		for (unsigned int p = chain_phase; p; p--) {
+			x += zero;
+			__asm__ volatile("" : "+r"(x));
+		}
+		KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1
+		KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1
+		x = f(x);
+	}
+	return x;
+}
+
+void kcb_loops_set_phase(unsigned int phase)
+{
+	chain_phase = phase % KCB_CHAIN_PHASES;
+}
+
+static bool chain_pad = !KCB_HAVE_EXEC_GATE, chain_emulated;
 void kcb_loops_set_chain_pad(bool on)
 {
-	chain_pad = on;
+	chain_pad = on && !KCB_HAVE_EXEC_GATE;
+	chain_emulated = !on;
+}
+
+bool kcb_loops_chain_pad(void)
+{
+	return chain_pad;
 }
 
 static KCB_NOINLINE unsigned int loop_indexed(indexed_fn f, uint64_t n, unsigned int idx)
@@ -95,7 +137,12 @@ void kcb_work_run(struct kcb_work *w, uint64_t n)
 		loop_void((void_fn)w->fn, n);
 		break;
 	case KCB_LOOP_CHAIN:
-		w->chain = (chain_pad ? loop_chain : loop_chain_nopad)((chain_fn)w->fn, n, w->chain);
+		if (chain_pad)
+			w->chain = loop_chain((chain_fn)w->fn, n, w->chain);
+		else if (KCB_HAVE_EXEC_GATE && !chain_emulated)
+			w->chain = loop_chain_gated((chain_fn)w->fn, n, w->chain);
+		else
+			w->chain = loop_chain_nopad((chain_fn)w->fn, n, w->chain);
 		break;
 	case KCB_LOOP_INDEXED:
 		w->idx = loop_indexed((indexed_fn)w->fn, n, w->idx);
@@ -116,4 +163,24 @@ KCB_NOINLINE uint64_t kcb_add_chain(uint64_t n, uint64_t x)
 		KCB_ADD8 KCB_ADD8 KCB_ADD8 KCB_ADD8
 	}
 	return x;
+}
+
+/* Six independent add chains: throughput-bound, so it runs about twice as
+ * long while another hardware thread (another VM's vCPU on a shared host)
+ * uses the same core's ALUs.  4096 iterations: ~2-4 us, long enough that the
+ * tick counter's granularity (10 ns on some hypervisors) is a small part. */
+#define KCB_IND6 a += 1; b += 1; c += 1; d += 1; e += 1; f += 1; \
+	__asm__ volatile("" : "+r"(a)); __asm__ volatile("" : "+r"(b)); \
+	__asm__ volatile("" : "+r"(c)); __asm__ volatile("" : "+r"(d)); \
+	__asm__ volatile("" : "+r"(e)); __asm__ volatile("" : "+r"(f));
+KCB_NOINLINE uint64_t kcb_contention_probe(void)
+{
+	uintptr_t a = 0, b = 0, c = 0, d = 0, e = 0, f = 0;
+	uint64_t t0 = kcb_ticks();
+	for (unsigned int i = 0; i < 4096; i++) {
+		KCB_IND6
+	}
+	uint64_t t1 = kcb_ticks();
+	__asm__ volatile("" : : "r"(a + b + c + d + e + f));
+	return t1 - t0;
 }

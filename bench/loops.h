@@ -11,7 +11,7 @@
 
 enum kcb_loop_kind {
 	KCB_LOOP_VOID,    /* fn(): independent ops */
-	KCB_LOOP_CHAIN,   /* x = fn(x) + KCB_CHAIN_PAD cycles of dependent adds */
+	KCB_LOOP_CHAIN,   /* x = fn(x): gated and held, or + KCB_CHAIN_PAD adds (loops.cpp) */
 	KCB_LOOP_INDEXED, /* fn(i % 16): round-robin over 16 caches */
 	KCB_LOOP_COLD,    /* evict(line); fn() */
 };
@@ -30,8 +30,15 @@ void kcb_work_run(struct kcb_work *w, uint64_t n);
 /* cycles of dependent adds after each chained op (see loops.cpp) */
 #define KCB_CHAIN_PAD 96
 
-/* Pad chained ops (default) or not (emulation: no out-of-order core). */
+/* on: native (pad chained ops where the arch has no execution gate, gate
+ * and hold them where it has one); off: emulation, plain x = f(x). */
 void kcb_loops_set_chain_pad(bool on);
+bool kcb_loops_chain_pad(void);
+
+/* The gated chain's timing phase, 0 .. KCB_CHAIN_PHASES-1 extra cycles
+ * before each op (loops.cpp); the bench moves it every round. */
+#define KCB_CHAIN_PHASES 8
+void kcb_loops_set_phase(unsigned int phase);
 
 /* How cold_pointer evicts a line on this build, in words. */
 const char *kcb_evict_method(void);
@@ -40,5 +47,9 @@ const char *kcb_evict_method(void);
  * core with 1-cycle integer add latency; returns the chain's value. */
 uint64_t kcb_add_chain(uint64_t n, uint64_t x);
 #define KCB_ADD_CHAIN_LEN 32
+
+/* Ticks of a fixed throughput-bound block (independent adds): slow while
+ * another hardware thread shares the core.  See kcb_quiet_limit(). */
+uint64_t kcb_contention_probe(void);
 
 #endif

@@ -4,6 +4,7 @@
  * site, then measures each (model, scenario, variant) of this build with the
  * best counter the machine offers; see bench/METHOD.md for the method.
  */
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -126,57 +127,134 @@ int main(int argc, char **argv)
 		cfg.samples = opt.samples;
 
 	double tpc = 0;
+	const unsigned int calib_runs = opt.quick ? 31 : 101;
 	if (!counters.pmu_cycles() && counters.ticks_index() >= 0)
-		tpc = kcb_calibrate_ticks_per_cycle(counters, opt.quick ? 31 : 101);
+		tpc = kcb_calibrate_ticks_per_cycle(counters, calib_runs);
 
 	kcb_run_info info;
 	info.ticks_per_cycle = tpc;
 	info.ticks_hz = ctx.emulated ? 0 : (double)kcb_ticks_hz();
 	info.evict_method = kcb_evict_method();
+	info.latency_method =
+		ctx.emulated ? std::string("x = op(x), cache address from and-zero of the last result (emulated: no "
+					   "gate, no pad)")
+		: KCB_HAVE_EXEC_GATE
+			? std::string("loop: gate, 0-7 (phase, one per round) + 24 dependent adds; hot path: cache address "
+				      "from and-zero of the last result, gate, op; gate = ") + KCB_EXEC_GATE_INSN
+			: std::string("x = op(x) + 96 dependent adds; cache address from and-zero of the last result "
+				      "(no execution gate on this arch)");
 	info.layouts = "stack at";
 	for (unsigned int off : stack_offsets)
 		info.layouts += " " + std::to_string(off);
 	info.layouts += " mod 4 KiB, one per round";
 	kcb_describe_counters(counters, ctx, tpc, &info);
+	if (!ctx.emulated) /* learn the quiet level; see harness.h */
+		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 15000);
 	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
+
+	/* Groups: the records of one (model, scenario), in plan order.  Their
+	 * samples interleave (kcb_sample_group_round), so variant - static
+	 * pairs sample by sample. */
+	std::vector<std::vector<size_t>> groups;
+	for (size_t k = 0; k < plan.size(); k++) {
+		if (groups.empty() || plan[groups.back().front()].model != plan[k].model ||
+		    plan[groups.back().front()].scenario != plan[k].scenario)
+			groups.push_back({});
+		groups.back().push_back(k);
+	}
 
 	/* Rounds: every record gets a share of its samples in each pass, so a
 	 * burst of outside load spreads over all records instead of skewing one. */
 	std::vector<kcb_sampler> samplers(plan.size());
 	std::vector<kcb_record> records(plan.size());
+	double tpc_lo = 0, tpc_hi = 0;
 	auto t0 = std::chrono::steady_clock::now();
 	for (unsigned int round = 0; round < cfg.rounds; round++) {
 		unsigned int share = cfg.samples / cfg.rounds + (round < cfg.samples % cfg.rounds);
-		for (size_t k = 0; k < plan.size(); k++) {
-			kcb_plan_item &it = plan[k];
-			fprintf(stderr, "[%s/%s %zu/%zu", it.model.c_str(), it.scenario.c_str(), k + 1, plan.size());
+		for (size_t g = 0; g < groups.size(); g++) {
+			const kcb_plan_item &first = plan[groups[g].front()];
+			fprintf(stderr, "[%s/%s %zu/%zu", first.model.c_str(), first.scenario.c_str(), g + 1,
+				groups.size());
 			if (cfg.rounds > 1)
 				fprintf(stderr, " round %u/%u", round + 1, cfg.rounds);
-			fprintf(stderr, "] %s ...", it.variant.c_str());
+			fprintf(stderr, "]");
 			fflush(stderr);
-			kcb_caches_reset(); /* same allocator state for every record */
-			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
-				kcb_sample_round(counters, &it.body, &it.empty, cfg, share, &samplers[k]);
-			});
-			kcb_record &r = records[k];
-			r.item = &it;
-			if (!kcb_sample_finish(counters, samplers[k], tpc, &r.m, &err)) {
-				fputc('\n', stderr);
-				return fail(KCB_EXIT_FAILURE, err);
+			std::vector<kcb_work *> bodies, empties;
+			std::vector<kcb_sampler *> ss;
+			for (size_t k : groups[g]) {
+				bodies.push_back(&plan[k].body);
+				empties.push_back(&plan[k].empty);
+				ss.push_back(&samplers[k]);
 			}
-			const kcb_metric &p = kcb_primary(r.m);
-			fprintf(stderr, " %.2f %s\n", p.s.median, p.unit.c_str());
+			/* the clock drifts: ticks per cycle again for this group round */
+			double rtpc = tpc > 0 ? kcb_calibrate_ticks_per_cycle(counters, 7, false) : 0;
+			if (rtpc > 0) {
+				tpc_lo = tpc_lo > 0 ? std::min(tpc_lo, rtpc) : rtpc;
+				tpc_hi = std::max(tpc_hi, rtpc);
+			}
+			kcb_caches_reset(); /* same allocator state for every group */
+			kcb_loops_set_phase(round); /* latency: another timing phase each round */
+			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
+				kcb_sample_group_round(counters, bodies, empties, cfg, share, rtpc, ss);
+			});
+			for (size_t k : groups[g]) {
+				kcb_record &r = records[k];
+				r.item = &plan[k];
+				if (!kcb_sample_finish(counters, samplers[k], tpc, 0, &r.m, &err)) {
+					fputc('\n', stderr);
+					return fail(KCB_EXIT_FAILURE, err);
+				}
+				const kcb_metric &p = kcb_primary(r.m);
+				fprintf(stderr, " %s %.2f", plan[k].variant.c_str(), p.s.median);
+			}
+			fprintf(stderr, " %s\n", kcb_primary(records[groups[g].front()].m).unit.c_str());
 		}
 	}
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	info.seconds = secs;
 
+	/* Final statistics from the quiet samples (harness.h, KCB_QUIET_SLACK):
+	 * on a shared host the other hardware thread of the core comes and goes,
+	 * and samples taken while it runs are slower by up to 2x.  Under QEMU
+	 * every timing is emulated anyway: all samples are kept. */
+	double limit = ctx.emulated ? 0 : kcb_quiet_limit();
+	size_t taken = 0, used = 0;
+	for (size_t k = 0; k < plan.size(); k++) {
+		if (!kcb_sample_finish(counters, samplers[k], tpc, limit, &records[k].m, &err))
+			return fail(KCB_EXIT_FAILURE, err);
+		taken += records[k].m.taken;
+		used += records[k].m.used;
+	}
+	char buf[256];
+	if (limit > 0)
+		snprintf(buf, sizeof(buf),
+			 "%zu of %zu samples kept (%.0f%%): taken while a throughput probe of independent adds ran "
+			 "within %.0f%% of its fastest (%.0f %s); the rest ran while something else shared the core; "
+			 "%.0f ms spent waiting for a quiet core",
+			 used, taken, taken ? 100.0 * (double)used / (double)taken : 0.0, (KCB_QUIET_SLACK - 1) * 100,
+			 limit / KCB_QUIET_SLACK, KCB_TICKS_UNIT, kcb_quiet_waited_ms());
+	else
+		snprintf(buf, sizeof(buf), "all %zu samples kept (no contention filter: %s)", taken,
+			 ctx.emulated ? "emulated" : "no probe");
+	info.contention = buf;
+	fprintf(stderr, "kcb_bench: %s\n", buf);
+	if (tpc_lo > 0) {
+		snprintf(buf, sizeof(buf),
+			 "ticks per cycle %.4f at the start (%u runs), %.4f to %.4f before the group rounds (7 runs "
+			 "each); each sample is converted with its own round's",
+			 tpc, calib_runs, tpc_lo, tpc_hi);
+		info.calibration = buf;
+		fprintf(stderr, "kcb_bench: %s\n", buf);
+	}
+
+	std::vector<kcb_delta> deltas = kcb_deltas(records);
 	if (!opt.out.empty()) {
-		err = kcb_write_atomic(opt.out, kcb_results_json(ctx, info, records));
+		err = kcb_write_atomic(opt.out, kcb_results_json(ctx, info, records, deltas));
 		if (!err.empty())
 			return fail(KCB_EXIT_OUTPUT, "output: " + err);
 	}
 	kcb_print_table(stdout, records);
+	kcb_print_deltas(stdout, deltas);
 	fprintf(stderr, "kcb_bench: %zu records in %.1f s%s%s\n", records.size(), secs,
 		opt.out.empty() ? "" : ", written to ", opt.out.c_str());
 	return KCB_EXIT_OK;

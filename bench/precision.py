@@ -40,6 +40,9 @@ def run_ours(exe, runs, cpu, tmp):
         if r.returncode:
             sys.exit(f"precision: {' '.join(cmd)} failed: {r.stderr.strip().splitlines()[-1:]}")
         doc = kcb_results.load(out)
+        ctx = doc["context"]
+        print(f"kcb_bench run {i + 1}/{runs}: {ctx.get('seconds', 0):.1f} s; "
+              f"{ctx.get('contention', 'no contention note')}", file=sys.stderr)
         for rec in doc["records"]:
             key = (rec["model"], rec["scenario"], rec["variant"])
             for unit, m in rec["metrics"].items():

@@ -3,6 +3,8 @@
 
 #include "json_writer.h"
 
+#include <algorithm>
+
 #define KCB_SCHEMA_VERSION 1
 
 void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double tpc, kcb_run_info *info)
@@ -48,8 +50,70 @@ const kcb_metric &kcb_primary(const kcb_measurement &m)
 	return m.metrics.back();
 }
 
+static const kcb_record *find_record(const std::vector<kcb_record> &records, const std::string &model,
+				     const std::string &scenario, const std::string &variant)
+{
+	for (const kcb_record &r : records)
+		if (r.item->model == model && r.item->scenario == scenario && r.item->variant == variant)
+			return &r;
+	return nullptr;
+}
+
+static const kcb_metric *find_metric(const kcb_measurement &m, const std::string &unit)
+{
+	for (const kcb_metric &x : m.metrics)
+		if (x.unit == unit)
+			return &x;
+	return nullptr;
+}
+
+std::vector<kcb_delta> kcb_deltas(const std::vector<kcb_record> &records)
+{
+	std::vector<kcb_delta> out;
+	for (const kcb_record &r : records) {
+		const kcb_plan_item &it = *r.item;
+		std::string base = it.scenario == "static_align" ? "static_a8" : "static";
+		if (it.variant == base)
+			continue;
+		const kcb_record *b = find_record(records, it.model, it.scenario, base);
+		if (!b)
+			continue;
+		kcb_delta d;
+		d.model = it.model;
+		d.scenario = it.scenario;
+		d.variant = it.variant;
+		d.baseline = base;
+		const kcb_metric &p = kcb_primary(r.m);
+		std::vector<const kcb_metric *> order = {&p};
+		for (const kcb_metric &m : r.m.metrics)
+			if (&m != &p)
+				order.push_back(&m);
+		for (const kcb_metric *m : order) {
+			const kcb_metric *bm = find_metric(b->m, m->unit);
+			if (!bm || bm->ordered.size() != m->ordered.size() || m->ordered.empty())
+				continue;
+			/* pairs whose both samples were quiet, if enough; else all */
+			const std::vector<unsigned char> &qa = r.m.quiet, &qb = b->m.quiet;
+			size_t n = m->ordered.size(), nq = 0;
+			bool mask = qa.size() == n && qb.size() == n;
+			for (size_t k = 0; mask && k < n; k++)
+				nq += qa[k] && qb[k];
+			mask = mask && nq >= std::max<size_t>(7, n / 10);
+			std::vector<double> v;
+			for (size_t k = 0; k < n; k++)
+				if (!mask || (qa[k] && qb[k]))
+					v.push_back(m->ordered[k] - bm->ordered[k]);
+			d.pairs = v.size();
+			d.units.push_back({m->unit, kcb_summarize(v)});
+		}
+		if (!d.units.empty())
+			out.push_back(d);
+	}
+	return out;
+}
+
 std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
-			     const std::vector<kcb_record> &records)
+			     const std::vector<kcb_record> &records, const std::vector<kcb_delta> &deltas)
 {
 	kcb_json j;
 	j.begin_object();
@@ -79,7 +143,11 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 	j.kv("pin_note", ctx.pin_note).kv("aslr", ctx.aslr);
 	j.kv("method", "per op: median over samples of (run(2N) - run(N)) / N, minus the same for the empty "
 		       "body; 95% CI of the median from binomial order statistics");
-	j.kv("evict_method", info.evict_method).kv("layouts", info.layouts);
+	j.kv("evict_method", info.evict_method).kv("latency_method", info.latency_method);
+	j.kv("contention", info.contention);
+	if (!info.calibration.empty())
+		j.kv("calibration", info.calibration);
+	j.kv("layouts", info.layouts);
 	j.kv_num("seconds", info.seconds);
 	j.kv("date", ctx.date).kv("git_rev", ctx.git_rev).kv("command", ctx.command);
 	j.end_object();
@@ -91,6 +159,7 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 		j.kv("model", it.model).kv("scenario", it.scenario).kv("variant", it.variant);
 		j.kv("note", it.note).kv("symbol", it.symbol);
 		j.kv_int("ops_per_iter", 1).kv_int("n", (long long)r.m.n);
+		j.kv_int("samples_taken", (long long)r.m.taken).kv_int("samples_used", (long long)r.m.used);
 		j.kv("primary", kcb_primary(r.m).unit);
 		j.key("metrics").begin_object();
 		for (const kcb_metric &m : r.m.metrics) {
@@ -99,6 +168,22 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 			j.kv_num("min", m.s.min).kv_num("median", m.s.median);
 			j.kv_num("ci95_lo", m.s.ci95_lo).kv_num("ci95_hi", m.s.ci95_hi);
 			j.kv_num("overhead", m.overhead);
+			j.end_object();
+		}
+		j.end_object();
+		j.end_object();
+	}
+	j.end_array();
+	j.key("deltas").begin_array();
+	for (const kcb_delta &d : deltas) {
+		j.begin_object();
+		j.kv("model", d.model).kv("scenario", d.scenario).kv("variant", d.variant);
+		j.kv("baseline", d.baseline).kv_int("pairs", (long long)d.pairs);
+		j.key("metrics").begin_object();
+		for (const auto &u : d.units) {
+			j.key(u.first).begin_object();
+			j.kv_num("min", u.second.min).kv_num("median", u.second.median);
+			j.kv_num("ci95_lo", u.second.ci95_lo).kv_num("ci95_hi", u.second.ci95_hi);
 			j.end_object();
 		}
 		j.end_object();
@@ -123,6 +208,24 @@ void kcb_print_table(FILE *f, const std::vector<kcb_record> &records)
 		for (const kcb_metric &m : r.m.metrics)
 			if (&m != &p)
 				fprintf(f, "; %.2f %s", m.s.median, m.unit.c_str());
+		fputc('\n', f);
+	}
+}
+
+void kcb_print_deltas(FILE *f, const std::vector<kcb_delta> &deltas)
+{
+	if (deltas.empty())
+		return;
+	fprintf(f, "\npaired: median over samples taken back to back of (variant - baseline), 95%% CI\n");
+	for (const kcb_delta &d : deltas) {
+		std::string name = d.variant + " - " + d.baseline;
+		fprintf(f, "%-9s %-14s %-26s", d.model.c_str(), d.scenario.c_str(), name.c_str());
+		const char *sep = "";
+		for (const auto &u : d.units) {
+			fprintf(f, "%s%.2f [%.2f, %.2f] %s", sep, u.second.median, u.second.ci95_lo, u.second.ci95_hi,
+				u.first.c_str());
+			sep = "; ";
+		}
 		fputc('\n', f);
 	}
 }

@@ -15,7 +15,9 @@
 struct kcb_run_info {
 	double ticks_per_cycle = 0; /* <= 0: not calibrated (null in JSON) */
 	double ticks_hz = 0;        /* 0: unknown */
-	std::string counter_source, counter_note, pmu, evict_method, layouts;
+	std::string counter_source, counter_note, pmu, evict_method, latency_method, layouts;
+	std::string contention; /* how many samples the contention probe kept, in words */
+	std::string calibration; /* ticks_per_cycle over the run, in words ("" if none) */
 	double seconds = 0;
 };
 
@@ -24,6 +26,20 @@ struct kcb_record {
 	kcb_measurement m;
 };
 
+/* variant - baseline in one (model, scenario), paired by sample: sample k
+ * of both was taken back to back (kcb_sample_group_round), so a slow spell
+ * of the machine hits both; the difference of the two bodies (the loop and
+ * the call cancel, no empty body needed), then its median and 95% CI */
+struct kcb_delta {
+	std::string model, scenario, variant, baseline;
+	size_t pairs = 0;
+	std::vector<std::pair<std::string, kcb_summary>> units; /* primary first */
+};
+
+/* Every variant against "static" (static_align: static_a64 against
+ * static_a8) where both were measured with the same rounds. */
+std::vector<kcb_delta> kcb_deltas(const std::vector<kcb_record> &records);
+
 /* The counter source and the one plain sentence about it. */
 void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double tpc, kcb_run_info *info);
 
@@ -31,8 +47,9 @@ void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double
 const kcb_metric &kcb_primary(const kcb_measurement &m);
 
 std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
-			     const std::vector<kcb_record> &records);
+			     const std::vector<kcb_record> &records, const std::vector<kcb_delta> &deltas);
 
 void kcb_print_table(FILE *f, const std::vector<kcb_record> &records);
+void kcb_print_deltas(FILE *f, const std::vector<kcb_delta> &deltas);
 
 #endif

@@ -31,6 +31,7 @@ static inline __attribute__((always_inline)) uintptr_t kcb_add_dep(uintptr_t bas
 	return a;
 }
 
+
 #define KCB_REF_STRUCTS(m, k)                                                       \
 	struct PointerRef_##m##_##k {                                                  \
 		static struct kmem_cache *get() { return kcb_cachep_##m##_##k; }         \

@@ -13,15 +13,26 @@
 #include "slub.h"
 
 extern "C" {
-/* __ro_after_init in the kernel: assigned once during init, read-only after */
+/*
+ * __ro_after_init in the kernel: assigned once during init, read-only after.
+ * The kernel's .data..ro_after_init is an output section of its own (page
+ * aligned, RO_AFTER_INIT_DATA), so the pointers share lines only with other
+ * ro_after_init data.  A plain ".data..ro_after_init" would be merged into
+ * .data by the user-space linker script, next to the allocator's own hot
+ * globals (gfp_allowed_mask, the kfence gate): loading the pointer would
+ * then warm the line the allocator reads next.  So: an orphan section of
+ * its own, 64-byte aligned by the anchor below.
+ */
+__attribute__((section("kcb_ro_after_init"), aligned(64), used)) char kcb_ro_after_init_start[0];
 #define KCB_DEFINE_CACHE(m, k)                                                   \
-	__attribute__((section(".data..ro_after_init"))) struct kmem_cache *kcb_cachep_##m##_##k; \
+	__attribute__((section("kcb_ro_after_init"))) struct kmem_cache *kcb_cachep_##m##_##k; \
 	alignas(KCB_STATIC_ALIGN) struct kmem_cache kcb_static_##m##_##k;
 KCB_FOR_EACH_CACHE(KCB_DEFINE_CACHE)
 #undef KCB_DEFINE_CACHE
 struct kcb_static_a8_holder kcb_static_sheaves_a8, kcb_static_cpu_slab_a8;
 alignas(64) struct kmem_cache kcb_static_sheaves_a64, kcb_static_cpu_slab_a64;
 alignas(64) unsigned char kcb_cold_dummy_line[64];
+
 
 extern const struct kcb_hotpath *const __start_kcb_hotpath_table[] __attribute__((weak));
 extern const struct kcb_hotpath *const __stop_kcb_hotpath_table[] __attribute__((weak));

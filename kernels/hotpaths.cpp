@@ -77,10 +77,14 @@ template <class M, class R> static KCB_INLINE void hp_callsite()
 	M::free(R::get(), x);
 }
 
-/* The same op, but s depends on the previous op's object (see cache_ref.h). */
+/* The same op, but s depends on the previous op's object (see cache_ref.h),
+ * and the op cannot start before s exists (bench/METHOD.md, latency). */
 template <class M, class R> static KCB_INLINE uintptr_t hp_latency(uintptr_t prev)
 {
-	struct kmem_cache *s = R::get_dep(kcb_dep_zero(prev));
+	uintptr_t z = kcb_dep_zero(prev);
+	/* the loop gated and held before the call (bench/loops.cpp); this gate
+	 * holds the op until its cache address exists */
+	struct kmem_cache *s = (struct kmem_cache *)kcb_exec_gate((uintptr_t)R::get_dep(z));
 	void *x = M::alloc(s, KCB_GFP_KERNEL);
 	M::free(s, x);
 	return (uintptr_t)x;

@@ -3,10 +3,13 @@
  * Sensitivity: the harness must separate two synthetic kernels that differ
  * by exactly one dependent L1 load, and must not separate two identical
  * twins.  Same shape as the latency scenario (x = f(x), address made
- * dependent on x with kcb_dep_zero), so it proves the method, not a number.
- *   base(x):  return &slot + dep_zero(x)          (address only)
- *   twin(x):  the same code, another symbol        (negative control)
- *   load(x):  return *(&slot + dep_zero(x))        (one more L1 load; slot = &slot)
+ * dependent on x with kcb_dep_zero, the same gated loop, a gate once the
+ * address exists), so it proves the method, not a number.  g() is
+ * kcb_exec_gate:
+ *   base(x):  return g(&slot + dep_zero(x))      (address only)
+ *   twin(x):  the same code, another symbol       (negative control)
+ *   load(x):  return g(*(&slot + dep_zero(x)))   (one more L1 load)
+ * "+ z" is kcb_add_dep, one add, as in the hot paths.
  * Pass: load - base > 0 with disjoint 95% CIs in at least 4 of 5 trials,
  * |twin - base| < half of (load - base) in the median trial, and natively
  * the delta lies in a wide band (0.5 .. 30 calibrated cycles or ticks), in
@@ -20,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "cache_ref.h" /* kcb_add_dep */
 #include "context.h"
 #include "counters.h"
 #include "cpu.h"
@@ -30,23 +34,25 @@ __attribute__((used)) uintptr_t kcb_syn_slot[8] __attribute__((aligned(64)));
 
 __attribute__((noinline)) uintptr_t kcb_syn_base(uintptr_t x)
 {
-	return (uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x);
+	uintptr_t z = kcb_dep_zero(x);
+	return kcb_exec_gate(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_twin(uintptr_t x)
 {
-	return (uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x);
+	uintptr_t z = kcb_dep_zero(x);
+	return kcb_exec_gate(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_load(uintptr_t x)
 {
-	return *(volatile uintptr_t *)((uintptr_t)&kcb_syn_slot[0] + kcb_dep_zero(x));
+	uintptr_t z = kcb_dep_zero(x);
+	return kcb_exec_gate(*(volatile uintptr_t *)kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_empty(uintptr_t x)
 {
-	__asm__ volatile("" : "+r"(x));
-	return x;
+	return kcb_exec_gate(x + kcb_dep_zero(x));
 }
 }
 

@@ -212,6 +212,31 @@ def _measured_tables(m, notes):
     return out
 
 
+def _paired_table(m):
+    """kcb_bench's paired differences: variant - static from samples taken
+    back to back, so a slow spell of the machine hits both sides."""
+    ds = m.doc.get("deltas") or []
+    if not ds:
+        return []
+    unit = measured_units(m)[0]
+    rows = []
+    for d in ds:
+        met = d.get("metrics", {}).get(unit)
+        if not met:
+            continue
+        rows.append([d["model"], d["scenario"],
+                     f"{d['variant']} - {d['baseline']}", fci(met)])
+    if not rows:
+        return []
+    return [("table", Table(
+        f"Paired differences on {m.label} [{unit_label(m, unit)} per op, "
+        "median [95% CI] of back-to-back sample pairs]",
+        ["model", "scenario", "variant - baseline", "difference"], rows,
+        legend=["each sample of the variant was taken right after one of "
+                "the baseline, in the same round; the CI excludes 0 when "
+                "the difference is real"]))]
+
+
 def _hosts_tables(ms, notes):
     """Several hosts for one arch: one column per host, in that host's
     primary unit; numbers are never combined across hosts."""
@@ -293,7 +318,8 @@ MEASURED_CTX = ["host", "cpu_model", "cores", "kernel", "arch", "triple",
                 "compiler", "flags", "execution", "qemu_version", "qemu_cpu",
                 "counter_source", "counter_note", "pmu", "ticks_per_cycle",
                 "ticks_hz", "governor", "pinned_cpu", "pin_note", "method",
-                "evict_method", "date", "git_rev", "command"]
+                "evict_method", "latency_method", "contention",
+                "calibration", "date", "git_rev", "command"]
 STATIC_CTX = ["arch", "triple", "objdump", "llvm_mca", "qemu_version",
               "qemu_cpu", "flags"]
 
@@ -375,6 +401,7 @@ def build(res, regen):
             b += _hosts_tables(ms, notes)
         for m in ms:
             b += _measured_tables(m, notes)
+            b += _paired_table(m)
         if not ms:
             why = "; ".join(res.skipped_for(arch)) or \
                 "no measured results for this arch in the run"

@@ -3,7 +3,7 @@ counts read from the site sequences, lookups, and the per-arch headline."""
 import re
 
 from kcb_report_load import MODELS, VARIANTS, SCENARIOS, UNITS, FNS, order
-from kcb_report_stats import differ
+from kcb_report_stats import differ, paired
 
 NATIVE_HEAD_SCENARIOS = ("latency", "callsite")  # first present is quoted
 
@@ -229,6 +229,12 @@ def measured_index(m):
     return {(r["model"], r["scenario"], r["variant"]): r for r in m.records}
 
 
+def paired_index(m):
+    """(model, scenario, variant, baseline) -> the file's paired delta."""
+    return {(d["model"], d["scenario"], d["variant"], d["baseline"]): d
+            for d in m.doc.get("deltas") or []}
+
+
 def measured_units(m):
     prim = [r["primary"] for r in m.records]
     allu = [u for r in m.records for u in r["metrics"]]
@@ -343,14 +349,20 @@ def headline(res, arch):
             if v == "static":
                 continue
             r = idx[(model, scen, v)]
-            d = differ(r["metrics"].get(unit), base)
+            pd = paired_index(m).get((model, scen, v, "static"))
+            if pd and unit in pd.get("metrics", {}):
+                d = paired(pd["metrics"][unit])
+            else:
+                d = differ(r["metrics"].get(unit), base)
             if d["verdict"] == "n/a":
                 continue
             p = "" if d["p"] is None else (
                 ", p<0.001" if d["p"] < 0.001 else f", p={d['p']:.2f}")
             word = {"higher": "slower", "lower": "faster",
                     "same": "not distinguishable"}[d["verdict"]]
-            ds.append(f"{v} - static = {fdelta(d['delta'])} ({word}{p})")
+            ci = d.get("ci")
+            ci = f" [{fnum(ci[0])},{fnum(ci[1])}]" if ci else ""
+            ds.append(f"{v} - static = {fdelta(d['delta'])}{ci} ({word}{p})")
             verdicts[v] = (word, d)
         if not ds:
             continue
@@ -367,9 +379,9 @@ def headline(res, arch):
                         f"{fnum(abs(d['delta']))} {unit}/op")
                 out.append(f"So on {m.label}: {v} is {what}.")
         if any(w != "not distinguishable" for w, _ in verdicts.values()):
-            # the U test sees only the noise inside this run; code layout
-            # (a rebuild, another allocator) moves a path by whole cycles
-            out.append("The p-values cover the noise within this run only; "
+            # the CI / U test sees only the noise inside this run; code
+            # layout (a rebuild, another allocator) moves a path by cycles
+            out.append("The intervals cover the noise within this run only; "
                        "confirm a difference of a few cycles on a second "
                        "run or host before citing it.")
     if not measured_any:

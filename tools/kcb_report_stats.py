@@ -48,3 +48,21 @@ def differ(new, old, alpha=ALPHA):
     else:
         verdict = "higher" if delta > 0 else "lower"
     return {"delta": delta, "method": method, "p": p, "verdict": verdict}
+
+
+def paired(delta_metric):
+    """A kcb_bench paired difference ({median, ci95_lo, ci95_hi} of
+    variant - baseline over back-to-back sample pairs) as differ() answers:
+    different when the 95% CI of the paired median excludes 0."""
+    m = delta_metric or {}
+    med, lo, hi = m.get("median"), m.get("ci95_lo"), m.get("ci95_hi")
+    if None in (med, lo, hi):
+        return {"delta": None, "method": "n/a", "p": None, "verdict": "n/a"}
+    if lo > 0:
+        verdict = "higher"
+    elif hi < 0:
+        verdict = "lower"
+    else:
+        verdict = "same"
+    return {"delta": med, "method": "paired back-to-back samples, 95% CI",
+            "p": None, "verdict": verdict, "ci": (lo, hi)}

@@ -148,6 +148,10 @@ def _check_measured(doc):
         _need(scen in SCENARIOS, f"{where}.scenario '{scen}' is unknown")
         _str(r, "note", where)
         _int(r, "ops_per_iter", where, minimum=1)
+        if "samples_taken" in r or "samples_used" in r:
+            tk = _int(r, "samples_taken", where)
+            us = _int(r, "samples_used", where)
+            _need(us <= tk, f"{where}: samples_used {us} > samples_taken {tk}")
         key = (model, scen, var)
         _need(key not in seen, f"{where}: ({model}, {scen}, {var}) appears twice")
         seen.add(key)
@@ -169,6 +173,34 @@ def _check_measured(doc):
                 _need(tpc is not None,
                       f"{where}: calibrated-cycles without context.ticks_per_cycle")
             _check_metric(m, f"{where}.metrics.{unit}", tpc)
+
+    ds = doc.get("deltas")
+    if ds is None:
+        return
+    _need(isinstance(ds, list), "deltas is not a list")
+    for i, d in enumerate(ds):
+        where = f"deltas[{i}]"
+        _need(isinstance(d, dict), f"{where} is not an object")
+        model = _str(d, "model", where, nonempty=True)
+        scen = _str(d, "scenario", where, nonempty=True)
+        var = _str(d, "variant", where, nonempty=True)
+        base = _str(d, "baseline", where, nonempty=True)
+        for v in (var, base):
+            _need((model, scen, v) in seen,
+                  f"{where}: ({model}, {scen}, {v}) is not in records")
+        _int(d, "pairs", where, minimum=1)
+        mets = _obj(d, "metrics", where)
+        _need(mets, f"{where}.metrics is empty")
+        for unit, m in mets.items():
+            w = f"{where}.metrics.{unit}"
+            _need(isinstance(m, dict), f"{w} is not an object")
+            _need(ex != "qemu" or unit not in NATIVE_TIME_UNITS,
+                  f"{w}: unit '{unit}' under QEMU")
+            c_lo = _num(m, "ci95_lo", w)
+            med = _num(m, "median", w)
+            c_hi = _num(m, "ci95_hi", w)
+            _need(c_lo <= med <= c_hi,
+                  f"{w}: needs ci95_lo <= median <= ci95_hi")
 
 
 # ---- static ----

@@ -35,6 +35,17 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 	return x;
 }
 
+/* Execution gate (latency scenario): dsb waits until every earlier memory
+ * access, the pointer load included, has completed; isb then refetches, so
+ * nothing later has started.  v as an operand orders its computation. */
+#define KCB_HAVE_EXEC_GATE 1
+#define KCB_EXEC_GATE_INSN "dsb nsh; isb"
+static inline uintptr_t kcb_exec_gate(uintptr_t v)
+{
+	__asm__ __volatile__("dsb nsh\n\tisb" : "+r"(v) : : "memory");
+	return v;
+}
+
 /* dc civac is allowed at EL0 on Linux (SCTLR_EL1.UCI set). */
 #define KCB_HAVE_FLUSH_LINE 1
 static inline void kcb_flush_line(const void *p)
@@ -64,5 +75,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "cc");
 	return c1 == o1 && c2 == o2;
 }
+
+#include "../generic/cpu.h"
 
 #endif

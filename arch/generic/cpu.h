@@ -6,7 +6,9 @@
  *   - no user-space cache flush by address: KCB_HAVE_FLUSH_LINE 0, and the
  *     bench evicts with a buffer instead;
  *   - no double-word this_cpu cmpxchg: the model uses the kernel's generic
- *     irq-off compare-and-store.
+ *     irq-off compare-and-store;
+ *   - no execution gate (KCB_HAVE_EXEC_GATE 0): a compiler barrier only;
+ *     the bench then keeps the latency chain busy with a pad instead.
  */
 #ifndef KCB_ARCH_GENERIC_CPU_H
 #define KCB_ARCH_GENERIC_CPU_H
@@ -31,6 +33,16 @@ static inline uint64_t kcb_ticks_hz(void) { return 1000000000ull; }
 #ifndef KCB_HAVE_FLUSH_LINE
 #define KCB_HAVE_FLUSH_LINE 0
 static inline void kcb_flush_line(const void *p) { (void)p; }
+#endif
+
+#ifndef KCB_HAVE_EXEC_GATE
+#define KCB_HAVE_EXEC_GATE 0
+#define KCB_EXEC_GATE_INSN "none (compiler barrier only)"
+static inline uintptr_t kcb_exec_gate(uintptr_t v)
+{
+	__asm__ __volatile__("" : "+r"(v) : : "memory");
+	return v;
+}
 #endif
 
 #ifndef KCB_HAVE_CMPXCHG_DOUBLE

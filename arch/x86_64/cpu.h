@@ -32,6 +32,18 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 	return x;
 }
 
+/* Execution gate (latency scenario): lfence does not execute until every
+ * earlier instruction has completed locally, and no later one starts before
+ * it (AMD: with the dispatch-serialising MSR bit Linux sets).  v as an
+ * operand keeps the compiler from moving v's computation across it. */
+#define KCB_HAVE_EXEC_GATE 1
+#define KCB_EXEC_GATE_INSN "lfence"
+static inline uintptr_t kcb_exec_gate(uintptr_t v)
+{
+	__asm__ __volatile__("lfence" : "+r"(v) : : "memory");
+	return v;
+}
+
 #define KCB_HAVE_FLUSH_LINE 1
 static inline void kcb_flush_line(const void *p)
 {
@@ -51,5 +63,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "b"(n1), "c"(n2));
 	return ok;
 }
+
+#include "../generic/cpu.h"
 
 #endif

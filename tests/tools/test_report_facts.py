@@ -9,7 +9,7 @@ except ImportError:
     import kcb_tools_testutil as U  # noqa: F401
 
 from kcb_report_facts import count_loads, insns_of, seq_text, fdelta
-from kcb_report_stats import differ
+from kcb_report_stats import differ, paired
 from kcb_report_text import Table, to_text, to_markdown
 
 
@@ -103,6 +103,17 @@ class Stats(unittest.TestCase):
         c = {"samples": 31, "median": 10.05, "ci95_lo": 9.95,
              "ci95_hi": 10.2}
         self.assertEqual(differ(c, a)["verdict"], "same")
+
+    def test_paired(self):
+        # kcb_bench's paired difference: real when its CI excludes 0
+        d = paired({"median": 4.0, "ci95_lo": 3.98, "ci95_hi": 4.02})
+        self.assertEqual((d["verdict"], d["delta"]), ("higher", 4.0))
+        self.assertEqual(d["ci"], (3.98, 4.02))
+        self.assertEqual(paired({"median": -1, "ci95_lo": -1.2,
+                                 "ci95_hi": -0.5})["verdict"], "lower")
+        self.assertEqual(paired({"median": 0.1, "ci95_lo": -0.1,
+                                 "ci95_hi": 0.3})["verdict"], "same")
+        self.assertEqual(paired({"median": 1})["verdict"], "n/a")
 
     def test_missing_median(self):
         self.assertEqual(differ({"median": None}, {"median": 1})["verdict"],

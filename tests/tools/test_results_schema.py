@@ -120,6 +120,11 @@ class Measured(unittest.TestCase):
         bad(self, d, "primary unit 'pmu-cycles'")
         d = measured(); d["records"][0]["ops_per_iter"] = 0
         bad(self, d, "ops_per_iter")
+        d = measured()
+        d["records"][0].update(samples_taken=1000, samples_used=870)
+        kcb_results.validate(d)
+        d["records"][0]["samples_used"] = 1001
+        bad(self, d, "samples_used 1001 > samples_taken 1000")
 
     def test_metrics(self):
         d = measured(); d["records"][0]["metrics"]["ns"]["median"] = None
@@ -138,6 +143,28 @@ class Measured(unittest.TestCase):
         d = measured()
         d["records"][0]["metrics"]["emulated-ns"] = metric(3.0)
         bad(self, d, "'emulated-ns' in a native run")
+
+
+    def test_deltas(self):
+        def with_delta():
+            d = measured()
+            d["deltas"] = [{"model": "sheaves", "scenario": "latency",
+                            "variant": "pointer", "baseline": "static",
+                            "pairs": 1000,
+                            "metrics": {"calibrated-cycles": {
+                                "min": 1.0, "median": 4.4, "ci95_lo": 4.0,
+                                "ci95_hi": 4.9}}}]
+            return d
+        kcb_results.validate(with_delta())
+        d = with_delta(); d["deltas"][0]["baseline"] = "static_a8"
+        bad(self, d, "(sheaves, latency, static_a8) is not in records")
+        d = with_delta(); d["deltas"][0]["pairs"] = 0
+        bad(self, d, "deltas[0].pairs")
+        d = with_delta()
+        d["deltas"][0]["metrics"]["calibrated-cycles"]["ci95_hi"] = 4.0
+        bad(self, d, "ci95_lo <= median <= ci95_hi")
+        d = with_delta(); d["deltas"] = {}
+        bad(self, d, "deltas is not a list")
 
 
 class Static(unittest.TestCase):
