@@ -58,7 +58,7 @@ struct kcb_sampler {
  * and after the empty body) ran more than KCB_QUIET_SLACK times the run's
  * fastest probe were taken while another hardware thread shared the core:
  * they are set aside when enough quiet ones remain (kcb_sample_finish). */
-#define KCB_QUIET_SLACK 1.25
+#define KCB_QUIET_SLACK 1.10
 /* KCB_QUIET_SLACK x the fastest probe seen so far (kcb_quiet_probe); 0
  * when no probe ran */
 double kcb_quiet_limit(void);

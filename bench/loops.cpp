@@ -71,36 +71,42 @@ static KCB_NOINLINE uintptr_t loop_chain_nopad(chain_fn f, uint64_t n, uintptr_t
 
 /*
  * Arches with an execution gate (bench/METHOD.md, latency): before each op
- * the gate waits until the previous op has completed, then a hold of
- * dependent adds leaves x as it was.  First `phase` single adds (one cycle
- * each): the op's duration depends a little on the cycle at which its cache
- * address is ready, so the bench moves the phase every round.  Then 24
- * more, which give the front end time to queue the call and the op, so the
- * op starts the same way in every variant.  The hot path gates again once
- * its cache address exists.
+ * the gate waits until the previous op has completed; then H pairs of
+ * dependent adds that leave x as it was give the front end time to queue
+ * the call and the op, so the op starts the same way in every variant.  The
+ * hot path gates again once its cache address exists.
+ *
+ * H runs from 10 to 17: eight copies of the loop, each laid out a little
+ * differently.  The gated op is sensitive to that layout on some cores (on
+ * the development VM one copy in eight, a different one from run to run,
+ * gave sheaves' pointer - static 1 or 6.5 cycles instead of 4), so the
+ * bench uses another copy every round, as it moves the stack, and the
+ * median sees mostly the common case.
  */
-static unsigned int chain_phase;
 #define KCB_HOLD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
-static KCB_NOINLINE uintptr_t loop_chain_gated(chain_fn f, uint64_t n, uintptr_t x)
+template <int H> static KCB_NOINLINE uintptr_t loop_chain_gated(chain_fn f, uint64_t n, uintptr_t x)
 {
-	uintptr_t zero = 0;
-	__asm__ volatile("" : "+r"(zero));
 	for (uint64_t i = 0; i < n; i++) {
 		x = kcb_exec_gate(x);
-		for (unsigned int p = chain_phase; p; p--) {
-			x += zero;
-			__asm__ volatile("" : "+r"(x));
+#pragma GCC unroll 64
+		for (int h = 0; h < H; h++) {
+			KCB_HOLD1
 		}
-		KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1
-		KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1 KCB_HOLD1
 		x = f(x);
 	}
 	return x;
 }
 
-void kcb_loops_set_phase(unsigned int phase)
+typedef uintptr_t (*chain_loop)(chain_fn, uint64_t, uintptr_t);
+static const chain_loop gated_loops[KCB_CHAIN_LAYOUTS] = {
+	loop_chain_gated<10>, loop_chain_gated<11>, loop_chain_gated<12>, loop_chain_gated<13>,
+	loop_chain_gated<14>, loop_chain_gated<15>, loop_chain_gated<16>, loop_chain_gated<17>,
+};
+static unsigned int chain_layout;
+
+void kcb_loops_set_layout(unsigned int k)
 {
-	chain_phase = phase % KCB_CHAIN_PHASES;
+	chain_layout = k % KCB_CHAIN_LAYOUTS;
 }
 
 static bool chain_pad = !KCB_HAVE_EXEC_GATE, chain_emulated;
@@ -110,10 +116,6 @@ void kcb_loops_set_chain_pad(bool on)
 	chain_emulated = !on;
 }
 
-bool kcb_loops_chain_pad(void)
-{
-	return chain_pad;
-}
 
 static KCB_NOINLINE unsigned int loop_indexed(indexed_fn f, uint64_t n, unsigned int idx)
 {
@@ -140,7 +142,7 @@ void kcb_work_run(struct kcb_work *w, uint64_t n)
 		if (chain_pad)
 			w->chain = loop_chain((chain_fn)w->fn, n, w->chain);
 		else if (KCB_HAVE_EXEC_GATE && !chain_emulated)
-			w->chain = loop_chain_gated((chain_fn)w->fn, n, w->chain);
+			w->chain = gated_loops[chain_layout]((chain_fn)w->fn, n, w->chain);
 		else
 			w->chain = loop_chain_nopad((chain_fn)w->fn, n, w->chain);
 		break;

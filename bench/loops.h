@@ -33,12 +33,12 @@ void kcb_work_run(struct kcb_work *w, uint64_t n);
 /* on: native (pad chained ops where the arch has no execution gate, gate
  * and hold them where it has one); off: emulation, plain x = f(x). */
 void kcb_loops_set_chain_pad(bool on);
-bool kcb_loops_chain_pad(void);
 
-/* The gated chain's timing phase, 0 .. KCB_CHAIN_PHASES-1 extra cycles
- * before each op (loops.cpp); the bench moves it every round. */
-#define KCB_CHAIN_PHASES 8
-void kcb_loops_set_phase(unsigned int phase);
+/* Which of the gated chain loop's KCB_CHAIN_LAYOUTS copies runs (k mod
+ * KCB_CHAIN_LAYOUTS); the bench moves it every round (loops.cpp). */
+#define KCB_CHAIN_LAYOUTS 8
+void kcb_loops_set_layout(unsigned int k);
+
 
 /* How cold_pointer evicts a line on this build, in words. */
 const char *kcb_evict_method(void);

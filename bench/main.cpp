@@ -139,8 +139,8 @@ int main(int argc, char **argv)
 		ctx.emulated ? std::string("x = op(x), cache address from and-zero of the last result (emulated: no "
 					   "gate, no pad)")
 		: KCB_HAVE_EXEC_GATE
-			? std::string("loop: gate, 0-7 (phase, one per round) + 24 dependent adds; hot path: cache address "
-				      "from and-zero of the last result, gate, op; gate = ") + KCB_EXEC_GATE_INSN
+			? std::string("loop: gate, 20-34 dependent adds (8 loop copies, one per round), call; hot path: "
+				      "cache address from and-zero of the last result, gate, op; gate = ") + KCB_EXEC_GATE_INSN
 			: std::string("x = op(x) + 96 dependent adds; cache address from and-zero of the last result "
 				      "(no execution gate on this arch)");
 	info.layouts = "stack at";
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	info.layouts += " mod 4 KiB, one per round";
 	kcb_describe_counters(counters, ctx, tpc, &info);
 	if (!ctx.emulated) /* learn the quiet level; see harness.h */
-		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 15000);
+		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 30000);
 	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
 
 	/* Groups: the records of one (model, scenario), in plan order.  Their
@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 				tpc_hi = std::max(tpc_hi, rtpc);
 			}
 			kcb_caches_reset(); /* same allocator state for every group */
-			kcb_loops_set_phase(round); /* latency: another timing phase each round */
+			kcb_loops_set_layout(round); /* latency: another loop copy each round */
 			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
 				kcb_sample_group_round(counters, bodies, empties, cfg, share, rtpc, ss);
 			});
