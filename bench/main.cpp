@@ -19,6 +19,7 @@
 #include "hotpaths.h"
 #include "json_writer.h"
 #include "loops.h"
+#include "physpage.h"
 #include "results.h"
 #include "scenarios.h"
 
@@ -194,6 +195,14 @@ int main(int argc, char **argv)
 			}
 			kcb_caches_reset(); /* same allocator state for every group */
 			kcb_loops_set_layout(round); /* latency: another loop copy each round */
+			/* cold_pointer: the pointer's page on a fresh frame each round */
+			if (first.scenario == "cold_pointer" && !ctx.emulated)
+				for (size_t k : groups[g])
+					if (plan[k].body.line != kcb_cold_dummy_line &&
+					    !kcb_fresh_physical_page(plan[k].body.line, &err)) {
+						fputc('\n', stderr);
+						return fail(KCB_EXIT_FAILURE, "cold_pointer: " + err);
+					}
 			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
 				kcb_sample_group_round(counters, bodies, empties, cfg, share, rtpc, ss);
 			});

@@ -46,6 +46,12 @@ static inline uintptr_t kcb_exec_gate(uintptr_t v)
 	return v;
 }
 
+/* dsb already waits for the stores too */
+static inline uintptr_t kcb_exec_gate_drained(uintptr_t v)
+{
+	return kcb_exec_gate(v);
+}
+
 /* dc civac is allowed at EL0 on Linux (SCTLR_EL1.UCI set). */
 #define KCB_HAVE_FLUSH_LINE 1
 static inline void kcb_flush_line(const void *p)

@@ -43,6 +43,10 @@ static inline uintptr_t kcb_exec_gate(uintptr_t v)
 	__asm__ __volatile__("" : "+r"(v) : : "memory");
 	return v;
 }
+static inline uintptr_t kcb_exec_gate_drained(uintptr_t v)
+{
+	return kcb_exec_gate(v);
+}
 #endif
 
 #ifndef KCB_HAVE_CMPXCHG_DOUBLE
