@@ -195,13 +195,14 @@ int main(int argc, char **argv)
 			}
 			kcb_caches_reset(); /* same allocator state for every group */
 			kcb_loops_set_layout(round); /* latency: another loop copy each round */
-			/* cold_pointer: the pointer's page on a fresh frame each round */
-			if (first.scenario == "cold_pointer" && !ctx.emulated)
+			/* cold_pointer, latency: the pointer's page on a fresh physical
+			 * frame each round (bench/physpage.h) */
+			if ((first.scenario == "cold_pointer" || first.scenario == "latency") && !ctx.emulated)
 				for (size_t k : groups[g])
-					if (plan[k].body.line != kcb_cold_dummy_line &&
-					    !kcb_fresh_physical_page(plan[k].body.line, &err)) {
+					if (plan[k].pointer_line &&
+					    !kcb_fresh_physical_page(plan[k].pointer_line, &err)) {
 						fputc('\n', stderr);
-						return fail(KCB_EXIT_FAILURE, "cold_pointer: " + err);
+						return fail(KCB_EXIT_FAILURE, first.scenario + ": " + err);
 					}
 			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
 				kcb_sample_group_round(counters, bodies, empties, cfg, share, rtpc, ss);

@@ -4,8 +4,10 @@
  * access to the pointer's line; its latency depends on which channel and
  * bank the page's frame sits on, which is fixed for a process and differs
  * between processes (about 12% between runs on the development VM).  The
- * bench moves the page to a new frame every round, so each run samples many
- * placements, as it samples stack offsets.
+ * latency scenario's pointer - static moved with the frame too (2.7 to 4.1
+ * cycles without the store drain).  The bench moves the page to a new frame
+ * every round in both, so each run samples many placements, as it samples
+ * stack offsets.
  */
 #ifndef KCB_BENCH_PHYSPAGE_H
 #define KCB_BENCH_PHYSPAGE_H
