@@ -48,7 +48,7 @@ const char *kcb_usage(void)
 	       "  --events e1,e2      extra perf events (perf generic names, rNNNN, libpfm4 names on x86-64)\n"
 	       "  --out FILE          write the results JSON there (atomically: temp file + rename)\n"
 	       "  --cpu N             pin to CPU N (default: the last allowed CPU)\n"
-	       "  --samples N         N/2N sample pairs per record (default 1000, --quick 45; spread over 5 rounds)\n"
+	       "  --samples N         N/2N sample pairs per record (default 1000 over 50 rounds; --quick 45 over 5)\n"
 	       "  --list              print what would be measured, then exit\n"
 	       "  --help              this text\n"
 	       "exit codes: 0 ok; 1 set-up or measurement failed; 2 usage (bad option, unknown\n"

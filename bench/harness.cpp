@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include <unistd.h>
 
@@ -113,8 +114,11 @@ void kcb_sample_group_round(const kcb_counters &c, const std::vector<struct kcb_
 			double p1 = kcb_quiet_probe();
 			s->probe.push_back(std::max(p0, p1));
 			s->tpc.push_back(ticks_per_cycle);
+			s->round.push_back(s->rounds);
 		}
 	}
+	for (kcb_sampler *s : ss)
+		s->rounds++;
 }
 
 void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
@@ -176,21 +180,28 @@ static double wait_quiet(void)
 }
 
 /* v restricted to the samples marked in keep */
-static std::vector<double> kept(const std::vector<double> &v, const std::vector<unsigned char> &keep)
+template <class T> static std::vector<T> kept(const std::vector<T> &v, const std::vector<unsigned char> &keep)
 {
-	std::vector<double> r;
+	std::vector<T> r;
 	for (size_t k = 0; k < v.size() && k < keep.size(); k++)
 		if (keep[k])
 			r.push_back(v[k]);
 	return r;
 }
 
-/* body - empty: each sample's own twin (paired) or the empties' median */
-static std::vector<double> minus_empty(std::vector<double> body, const std::vector<double> &empty, double ovh,
-				       bool paired)
+/* body - empty: each sample's own twin (paired), else the median of the
+ * empties of the sample's round */
+static std::vector<double> minus_empty(std::vector<double> body, const std::vector<double> &empty,
+				       const std::vector<unsigned int> &round, bool paired)
 {
-	for (size_t k = 0; k < body.size(); k++)
-		body[k] -= paired && k < empty.size() ? empty[k] : ovh;
+	std::map<unsigned int, std::vector<double>> by_round;
+	for (size_t k = 0; k < empty.size() && k < round.size(); k++)
+		by_round[round[k]].push_back(empty[k]);
+	std::map<unsigned int, double> ovh;
+	for (auto &r : by_round)
+		ovh[r.first] = median_of(r.second);
+	for (size_t k = 0; k < body.size() && k < empty.size() && k < round.size(); k++)
+		body[k] -= paired ? empty[k] : ovh[round[k]];
 	return body;
 }
 
@@ -219,13 +230,14 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 	out->used = nq;
 	for (size_t i = 0; i < c.size(); i++) {
 		const kcb_channel &ch = c.channel(i);
+		const std::vector<unsigned int> rounds = kept(s.round, out->quiet);
 		double ovh = median_of(kept(s.empty[i], out->quiet));
-		std::vector<double> v = minus_empty(kept(s.body[i], out->quiet), kept(s.empty[i], out->quiet),
-						    ovh, s.paired_empty);
+		std::vector<double> v =
+			minus_empty(kept(s.body[i], out->quiet), kept(s.empty[i], out->quiet), rounds, s.paired_empty);
 		kcb_metric m;
 		m.unit = ch.unit;
 		m.source = ch.source + (s.paired_empty ? ", N vs 2N minus the empty body of the same sample"
-						       : ", N vs 2N minus empty body");
+						       : ", N vs 2N minus the empty body (its round's median)");
 		m.overhead = ovh;
 		m.ordered = s.body[i];
 		m.s = kcb_summarize(v);
@@ -241,7 +253,7 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 				ec[k] /= r;
 			}
 			double covh = median_of(kept(ec, out->quiet));
-			v = minus_empty(kept(bc, out->quiet), kept(ec, out->quiet), covh, s.paired_empty);
+			v = minus_empty(kept(bc, out->quiet), kept(ec, out->quiet), rounds, s.paired_empty);
 			kcb_metric cm;
 			cm.unit = "calibrated-cycles";
 			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration before each round)";

@@ -48,6 +48,8 @@ struct kcb_sampler {
 	std::vector<std::vector<double>> body, empty; /* [channel][sample] */
 	std::vector<double> probe; /* per sample: the slower contention probe around it */
 	std::vector<double> tpc;   /* per sample: ticks per cycle of its round (0: none) */
+	std::vector<unsigned int> round; /* per sample: its round (0, 1, ...) */
+	unsigned int rounds = 0;   /* rounds sampled so far */
 	/* subtract each sample's own empty twin, not the empties' median: for
 	 * cold_pointer, whose eviction (~300 cycles of clflush + mfence) drifts
 	 * with the memory system by more than the op costs */
@@ -91,7 +93,9 @@ void kcb_sample_group_round(const kcb_counters &c, const std::vector<struct kcb_
 void kcb_sample_round(const kcb_counters &c, struct kcb_work *body, struct kcb_work *empty,
 		      const kcb_harness_cfg &cfg, unsigned int samples, double ticks_per_cycle, kcb_sampler *s);
 
-/* Per-op statistics from all rounds: body minus the empty body's median.
+/* Per-op statistics from all rounds: body minus the median of the empty
+ * bodies of the same round (the rounds change the stack placement and the
+ * latency loop's copy, and each empty twin runs in the same ones as its body).
  * ticks_per_cycle > 0 adds "calibrated-cycles" derived from the tick channel.
  * quiet_limit > 0: only samples whose probe is within it, if at least
  * max(7, 10%) of them are; else all (out->used == out->taken says which).

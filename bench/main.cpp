@@ -166,11 +166,30 @@ int main(int argc, char **argv)
 
 	/* Rounds: every record gets a share of its samples in each pass, so a
 	 * burst of outside load spreads over all records instead of skewing one. */
+	/* physical frames: moved before every round, natively (under QEMU the
+	 * timings are emulated and frames mean nothing) */
+	std::vector<kcb_range> slab_mem(2);
+	kcb_slab_memory(&slab_mem[0].start, &slab_mem[0].len, &slab_mem[1].start, &slab_mem[1].len);
+	bool move_frames = !ctx.emulated;
+	unsigned int moved_min = 0, moved_max = 0;
+	std::string frames_note = ctx.emulated ? "not moved (emulated)" : "";
 	std::vector<kcb_sampler> samplers(plan.size());
 	std::vector<kcb_record> records(plan.size());
 	double tpc_lo = 0, tpc_hi = 0;
 	auto t0 = std::chrono::steady_clock::now();
 	for (unsigned int round = 0; round < cfg.rounds; round++) {
+		if (move_frames) { /* other physical frames every round (physpage.h) */
+			unsigned int moved = 0;
+			if (kcb_fresh_physical_frames(slab_mem, &moved, &err)) {
+				moved_min = round ? std::min(moved_min, moved) : moved;
+				moved_max = std::max(moved_max, moved);
+			} else {
+				fprintf(stderr, "kcb_bench: moving pages to fresh physical frames failed (%s); "
+						"every round keeps the frames it has\n", err.c_str());
+				frames_note = "not moved: " + err;
+				move_frames = false;
+			}
+		}
 		unsigned int share = cfg.samples / cfg.rounds + (round < cfg.samples % cfg.rounds);
 		for (size_t g = 0; g < groups.size(); g++) {
 			const kcb_plan_item &first = plan[groups[g].front()];
@@ -195,15 +214,6 @@ int main(int argc, char **argv)
 			}
 			kcb_caches_reset(); /* same allocator state for every group */
 			kcb_loops_set_layout(round); /* latency: another loop copy each round */
-			/* cold_pointer, latency: the pointer's page on a fresh physical
-			 * frame each round (bench/physpage.h) */
-			if ((first.scenario == "cold_pointer" || first.scenario == "latency") && !ctx.emulated)
-				for (size_t k : groups[g])
-					if (plan[k].pointer_line &&
-					    !kcb_fresh_physical_page(plan[k].pointer_line, &err)) {
-						fputc('\n', stderr);
-						return fail(KCB_EXIT_FAILURE, first.scenario + ": " + err);
-					}
 			at_stack_offset(stack_offsets[round % KCB_NR_LAYOUTS], [&] {
 				kcb_sample_group_round(counters, bodies, empties, cfg, share, rtpc, ss);
 			});
@@ -222,6 +232,11 @@ int main(int argc, char **argv)
 	}
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	info.seconds = secs;
+	if (move_frames)
+		frames_note = "every resident page of the program image and the slab arena (" +
+			      std::to_string(moved_min) + " to " + std::to_string(moved_max) +
+			      " pages) moved to other physical frames before each round";
+	info.layouts += "; physical frames: " + frames_note;
 
 	/* Final statistics from the quiet samples (harness.h, KCB_QUIET_SLACK):
 	 * on a shared host the other hardware thread of the core comes and goes,

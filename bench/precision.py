@@ -2,13 +2,15 @@
 """Precision check: run kcb_bench and kcb_gbench back to back, several times
 each, and print how much each record's median moves between runs.
 
-    bench/precision.py BUILD_DIR [--runs 5] [--cpu N] [--no-gbench]
+    bench/precision.py BUILD_DIR [--runs 5] [--cpu N] [--no-gbench] [--keep DIR]
 
 Spread of a record = (max - min) of its per-run medians; the bar (issue 5) is
 spread <= 2% of the median or <= 0.3 unit, whichever is larger.  kcb_bench
 figures are per op after empty-body subtraction; Google Benchmark's are its
 real_time per iteration (loop and call overhead included), so the two are
-compared as spreads, not as values.
+compared as spreads, not as values.  A record outside the bar gets a second
+line with its per-run medians, in run order; --keep DIR keeps every run's
+JSON there.
 """
 import argparse
 import json
@@ -76,15 +78,22 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--cpu", type=int, default=None, help="pin both to this CPU")
     ap.add_argument("--no-gbench", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="keep each run's JSON in DIR")
     a = ap.parse_args()
     ours_exe = os.path.join(a.build, "bench", "kcb_bench")
     gb_exe = os.path.join(a.build, "bench", "kcb_gbench")
     if not os.access(ours_exe, os.X_OK):
         sys.exit(f"precision: no executable {ours_exe}")
     with_gb = not a.no_gbench and os.access(gb_exe, os.X_OK)
+    if a.keep:
+        try:
+            os.makedirs(a.keep, exist_ok=True)
+        except OSError as e:
+            sys.exit(f"precision: --keep {a.keep}: {e.strerror}")
     with tempfile.TemporaryDirectory() as tmp:
-        ours = run_ours(ours_exe, a.runs, a.cpu, tmp)
-        gb = run_gbench(gb_exe, a.runs, a.cpu, tmp) if with_gb else {}
+        where = a.keep or tmp
+        ours = run_ours(ours_exe, a.runs, a.cpu, where)
+        gb = run_gbench(gb_exe, a.runs, a.cpu, where) if with_gb else {}
 
     print(f"{a.runs} back-to-back runs; spread = max - min of the per-run medians "
           f"(bar: <= {BAR_REL:.0%} or <= {BAR_ABS} unit)")
@@ -106,6 +115,8 @@ def main():
             tot["gb"].append((rel3, ok3))
             cell3 = f"{med3:7.2f} ±{sp3:5.2f} {rel3:6.1%}{'' if ok3 else ' !'}"
         print(f"{'/'.join(key):40} {cell1:>28} {cell2:>20} {cell3:>22}")
+        if not ok:
+            print(f"{'':4}per run: " + " ".join(f"{v:.2f}" for v in u[prim]))
     print()
     for name, label in (("primary", f"kcb_bench ({ours[next(iter(ours))]['_primary']})"),
                         ("ns", "kcb_bench (ns)"), ("gb", "Google Benchmark (real_time ns)")):

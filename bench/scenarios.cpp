@@ -130,7 +130,6 @@ int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<s
 				it.variant = h->variant;
 				it.note = h->note;
 				it.symbol = h->symbol;
-				it.pointer_line = h->pointer_line;
 				fill_work(scen, h, &it);
 				plan->push_back(it);
 			}

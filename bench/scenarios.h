@@ -24,7 +24,6 @@ extern const unsigned int kcb_nr_scenarios;
 struct kcb_plan_item {
 	std::string model, scenario, variant, note, symbol;
 	struct kcb_work body, empty;
-	const void *pointer_line = nullptr; /* the pointer this variant loads, or NULL */
 };
 
 /* Every (model, scenario, variant) the registry offers, filtered; an unknown

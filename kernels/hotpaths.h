@@ -18,6 +18,7 @@
 #ifndef KCB_HOTPATHS_H
 #define KCB_HOTPATHS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "kmem_cache.h"
 
@@ -65,6 +66,10 @@ bool kcb_consts_ready(void);
  * before each record so every variant, every run, starts from the same state.
  */
 void kcb_caches_reset(void);
+/* The slab arena and its page metadata, whole reservations (only the
+ * committed, touched parts are populated): the bench moves their pages to
+ * fresh physical frames between rounds (bench/physpage.h). */
+void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
 
 /* Empty bodies with the same signatures, for loop-overhead subtraction. */
 void kcb_empty__void(void);

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "hotpaths.h"
 #include "slab.h"
 
 #ifndef KCB_FREELIST_HARDENED_DEFAULT
@@ -186,6 +187,14 @@ static bool arena_init(void)
 	kcb_vmemmap = (struct kcb_slab *)m;
 	kcb_arena_base = (uintptr_t)a;
 	return true;
+}
+
+void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len)
+{
+	*arena = kcb_arena_base;
+	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT : 0;
+	*meta = (uintptr_t)kcb_vmemmap;
+	*meta_len = kcb_vmemmap ? KCB_ARENA_PAGES * sizeof(struct kcb_slab) : 0;
 }
 
 static struct kcb_slab *alloc_pages(unsigned int order)
