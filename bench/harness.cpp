@@ -194,14 +194,19 @@ template <class T> static std::vector<T> kept(const std::vector<T> &v, const std
 static std::vector<double> minus_empty(std::vector<double> body, const std::vector<double> &empty,
 				       const std::vector<unsigned int> &round, bool paired)
 {
+	if (paired) {
+		for (size_t k = 0; k < body.size() && k < empty.size(); k++)
+			body[k] -= empty[k];
+		return body;
+	}
 	std::map<unsigned int, std::vector<double>> by_round;
 	for (size_t k = 0; k < empty.size() && k < round.size(); k++)
 		by_round[round[k]].push_back(empty[k]);
 	std::map<unsigned int, double> ovh;
 	for (auto &r : by_round)
 		ovh[r.first] = median_of(r.second);
-	for (size_t k = 0; k < body.size() && k < empty.size() && k < round.size(); k++)
-		body[k] -= paired ? empty[k] : ovh[round[k]];
+	for (size_t k = 0; k < body.size() && k < round.size(); k++)
+		body[k] -= ovh[round[k]];
 	return body;
 }
 
@@ -228,9 +233,9 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 	}
 	out->taken = taken;
 	out->used = nq;
+	const std::vector<unsigned int> rounds = kept(s.round, out->quiet);
 	for (size_t i = 0; i < c.size(); i++) {
 		const kcb_channel &ch = c.channel(i);
-		const std::vector<unsigned int> rounds = kept(s.round, out->quiet);
 		double ovh = median_of(kept(s.empty[i], out->quiet));
 		std::vector<double> v =
 			minus_empty(kept(s.body[i], out->quiet), kept(s.empty[i], out->quiet), rounds, s.paired_empty);

@@ -164,8 +164,6 @@ int main(int argc, char **argv)
 		groups.back().push_back(k);
 	}
 
-	/* Rounds: every record gets a share of its samples in each pass, so a
-	 * burst of outside load spreads over all records instead of skewing one. */
 	/* physical frames: moved before every round, natively (under QEMU the
 	 * timings are emulated and frames mean nothing) */
 	std::vector<kcb_range> slab_mem(2);
@@ -173,6 +171,9 @@ int main(int argc, char **argv)
 	bool move_frames = !ctx.emulated;
 	unsigned int moved_min = 0, moved_max = 0;
 	std::string frames_note = ctx.emulated ? "not moved (emulated)" : "";
+
+	/* Rounds: every record gets a share of its samples in each pass, so a
+	 * burst of outside load spreads over all records instead of skewing one. */
 	std::vector<kcb_sampler> samplers(plan.size());
 	std::vector<kcb_record> records(plan.size());
 	double tpc_lo = 0, tpc_hi = 0;
