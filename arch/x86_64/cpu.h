@@ -3,34 +3,18 @@
  * x86-64 CPU helpers for the harness and the model.
  * Counter: rdtscp + lfence.  The TSC ticks at a constant reference rate on
  * every CPU since Nehalem / Barcelona ("invariant TSC"), not at the core
- * clock: with turbo or power saving, ticks != core cycles.  rdtscp waits for
- * earlier instructions to execute; the lfence keeps later ones from starting.
+ * clock: with turbo or power saving, ticks != core cycles.
  */
 #ifndef KCB_ARCH_X86_64_CPU_H
 #define KCB_ARCH_X86_64_CPU_H
 
 #include <stdint.h>
 
-#define KCB_TICKS_UNIT "tsc-ticks"
+#include "../x86/cpu_common.h"
+
 #define KCB_TICKS_DESC "rdtscp+lfence: invariant TSC, constant reference rate, not core cycles"
 
-static inline uint64_t kcb_ticks(void)
-{
-	uint32_t lo, hi, aux;
-	__asm__ __volatile__("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* The TSC rate is not exposed to user space in a portable way: unknown. */
-static inline uint64_t kcb_ticks_hz(void) { return 0; }
-
-/* 0, data-dependent on x: `and $0` (not xor/sub, which the CPU treats as
- * a dependency-breaking zeroing idiom). */
-static inline uintptr_t kcb_dep_zero(uintptr_t x)
-{
-	__asm__("andq $0, %0" : "+r"(x) : : "cc");
-	return x;
-}
+static inline uint64_t kcb_ticks(void) { return kcb_rdtscp_lfence(); }
 
 /* Execution gate (latency scenario): lfence does not execute until every
  * earlier instruction has completed locally, and no later one starts before
@@ -59,20 +43,6 @@ static inline uintptr_t kcb_exec_gate_drained(uintptr_t v)
 static inline void kcb_flush_line(const void *p)
 {
 	__asm__ __volatile__("clflush %0\n\tmfence" : : "m"(*(const volatile char *)p) : "memory");
-}
-
-/* this_cpu_cmpxchg128 of the classic cpu_slab {freelist, tid}: cmpxchg16b
- * without the lock prefix, since the per-cpu op only races with this CPU. */
-#define KCB_HAVE_CMPXCHG_DOUBLE 1
-#define KCB_CMPXCHG_DOUBLE_INSN "cmpxchg16b (no lock prefix, this_cpu)"
-static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_t o2,
-					    uintptr_t n1, uintptr_t n2)
-{
-	bool ok;
-	__asm__ __volatile__("cmpxchg16b %1"
-			     : "=@ccz"(ok), "+m"(*(unsigned __int128 *)p), "+a"(o1), "+d"(o2)
-			     : "b"(n1), "c"(n2));
-	return ok;
 }
 
 #include "../generic/cpu.h"
