@@ -10,7 +10,7 @@
 #include "caches.h"
 #include "hotpaths.h"
 #include "runtime_const.h"
-#include "slub.h"
+#include "slab_api.h"
 
 extern "C" {
 /*

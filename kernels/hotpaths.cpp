@@ -5,11 +5,11 @@
  * KCB_VARIANT_pointer, _runtime_const, _runtime_const_zba, _runtime_const_zbkb,
  * _projected, _static.  Each (fn, model) becomes a distinct noinline extern "C"
  * symbol kcb_<fn>__<model>__<variant>, registered in kcb_hotpath_table.
- * The allocator is called out of line (kernels/slub.h), as in the kernel.
+ * The allocator is called out of line (kernels/include/slab_api.h), as in the kernel.
  */
 #include "cache_ref.h"
 #include "hotpaths.h"
-#include "slub.h"
+#include "slab_api.h"
 
 #if defined(KCB_VARIANT_pointer)
 #define KCB_VARIANT_NAME pointer

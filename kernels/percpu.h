@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU machinery of the model, in user space (private to kernels/slub*).
+ * Per-CPU machinery of the model, in user space (private to kernels/; the
+ * state and the out-of-line parts are kernels/percpu.cpp).
  *
  * The kernel's __percpu pointer names a slot in the per-CPU template; adding
  * the running CPU's offset gives that CPU's copy.  Here the areas are one
@@ -52,8 +53,11 @@ extern KCB_TLS unsigned char kcb_irqs_disabled;
 extern KCB_TLS int kcb_numa_mem_id;
 extern unsigned long kcb_per_cpu_offset[KCB_NR_CPUS];
 
-/* out of line, as the kernel's preempt_schedule() */
+/* out of line, as the kernel's preempt_schedule() and cond_resched() */
 void kcb_preempt_schedule(void);
+void kcb_cond_resched(void);
+/* calls of kcb_preempt_schedule() (tests) */
+extern unsigned long kcb_nr_preempt_schedule;
 
 /* Allocate `size` bytes of per-CPU memory; returns the __percpu address. */
 void *kcb_alloc_percpu(size_t size, size_t align);

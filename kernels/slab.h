@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Slab layer shared by both models (private to kernels/slub*.cpp), like the
- * kernel's mm/slab.h: page metadata, the object -> slab lookup, the free
- * pointer encoding, the node's partial list, and the slow paths that carve
- * slabs out of the arena and put objects back into them.
+ * Slab layer shared by both models (private to kernels/), like the kernel's
+ * mm/slab.h: struct slab over the page metadata, the object -> slab lookup,
+ * the free pointer encoding, the node's partial list, the hooks around both
+ * fast paths, and the slow paths that carve slabs out of the page arena and
+ * put objects back into them (kernels/slab.cpp; the hooks'
+ * out-of-line parts kernels/slab_hooks.cpp).
  *
- * Memory: one big arena reserved PROT_NONE at start-up and committed in
- * chunks on demand; its page metadata is a vmemmap-like array of 64-byte
- * entries indexed by (addr - arena_base) >> PAGE_SHIFT.  A slab of order n
- * spans 2^n pages: the head entry is the struct slab, tail entries hold
- * compound_head = head | 1 in the word that is slab_cache on the head.
+ * A slab of order n spans 2^n pages (kernels/page_alloc.h): the head entry
+ * is the struct slab, tail entries hold compound_head = head | 1 in the
+ * word that is slab_cache on the head.
  */
 #ifndef KCB_SLAB_H
 #define KCB_SLAB_H
@@ -19,24 +19,14 @@
 #include <string.h>
 
 #include "kmem_cache.h"
+#include "page_alloc.h"
 #include "percpu.h"
-#include "slub.h"
+#include "slab_api.h"
 
-#define KCB_PAGE_SHIFT 12
-#define KCB_PAGE_SIZE (1ul << KCB_PAGE_SHIFT)
-#if UINTPTR_MAX == 0xffffffffffffffffu
-#define KCB_ARENA_SHIFT 33 /* 8 GiB of address space, committed on demand */
-#else
-#define KCB_ARENA_SHIFT 29 /* 512 MiB: room in a 32-bit address space */
-#endif
-#define KCB_ARENA_PAGES (1ul << (KCB_ARENA_SHIFT - KCB_PAGE_SHIFT))
-#define KCB_MAX_ORDER 3 /* PAGE_ALLOC_COSTLY_ORDER: slub_max_order */
 #define KCB_OO_SHIFT 16
 #define KCB_OO_MASK ((1u << KCB_OO_SHIFT) - 1)
 #define KCB_MIN_PARTIAL 5
 #define KCB_MAX_PARTIAL 10
-#define KCB_MAX_FULL_SHEAVES 10
-#define KCB_MAX_EMPTY_SHEAVES 10
 
 /* gfp bits the model looks at (values of a 6.x/7.x x86-64 build) */
 #define KCB___GFP_DIRECT_RECLAIM 0x400u
@@ -53,10 +43,9 @@
 #define KCB___FREELIST_HARDENED 0x80000000u
 
 #define KCB_PGTY_SLAB 0xf5u /* page_type >> 24 of a slab page */
-#define KCB_PG_HEAD (1ul << 6)
 #define KCB_PG_ACTIVE (1ul << 5) /* on a slab: pfmemalloc */
 
-/* struct slab, overlaying a 64-byte struct page as in the kernel */
+/* struct slab, overlaying struct page (kcb_page) as in the kernel */
 struct kcb_slab {
 	unsigned long flags;
 	union {
@@ -77,41 +66,19 @@ struct kcb_slab {
 	int nid;
 	unsigned long obj_exts; /* memcg vector: non-NULL only on SLAB_ACCOUNT slabs */
 };
-#if UINTPTR_MAX == 0xffffffffffffffffu
-static_assert(sizeof(struct kcb_slab) == 64, "struct slab overlays a 64-byte struct page");
-static_assert(offsetof(struct kcb_slab, slab_cache) == 8, "slab_cache overlays compound_head");
-#endif
+/* the kernel's SLAB_MATCH(): the fields the page allocator shares */
+#define KCB_SLAB_MATCH(pg, sl) \
+	static_assert(offsetof(struct kcb_page, pg) == offsetof(struct kcb_slab, sl), #sl " overlays " #pg)
+KCB_SLAB_MATCH(flags, flags);
+KCB_SLAB_MATCH(compound_head, slab_cache);
+KCB_SLAB_MATCH(lru, slab_list);
+KCB_SLAB_MATCH(page_type, page_type);
+KCB_SLAB_MATCH(nid, nid);
+KCB_SLAB_MATCH(memcg_data, obj_exts);
+#undef KCB_SLAB_MATCH
+static_assert(sizeof(struct kcb_slab) == sizeof(struct kcb_page), "struct slab overlays struct page");
 
-/* struct slab_sheaf (7.x): objects[] is a stack, size the top */
-struct kcb_sheaf {
-	union {
-		struct kcb_list_head barn_list;
-		struct {
-			unsigned int capacity;
-			bool pfmemalloc;
-		};
-	};
-	struct kmem_cache *cache;
-	unsigned int size;
-	int node;
-	void *objects[];
-};
-
-/* struct slub_percpu_sheaves (7.x) */
-struct kcb_percpu_sheaves {
-	struct kcb_local_trylock lock;
-	struct kcb_sheaf *main;  /* never NULL when unlocked */
-	struct kcb_sheaf *spare; /* empty or full, may be NULL */
-	struct kcb_sheaf *rcu_free;
-};
-
-/* struct kmem_cache_cpu (<= 6.19) */
-struct kcb_kmem_cache_cpu {
-	struct kcb_freelist_tid ft; /* freelist, tid: one double word */
-	struct kcb_slab *slab;      /* the cpu slab (frozen) */
-	struct kcb_slab *partial;   /* unused: this model keeps partial slabs on the node */
-};
-
+/* the node's spare full and empty sheaves (sheaves model) */
 struct kcb_barn {
 	struct kcb_list_head sheaves_full, sheaves_empty;
 	unsigned int nr_full, nr_empty;
@@ -131,10 +98,13 @@ struct kcb_cache_private {
 	struct kcb_cache_stats stats;
 };
 
+/* s->reciprocal_size: set by slab_common.cpp, read by slab.cpp's obj_to_index() */
+struct kcb_reciprocal {
+	uint32_t m;
+	uint8_t sh1, sh2;
+};
+
 extern "C" {
-/* page_offset_base / vmemmap_base: globals, as with KASLR on x86-64 */
-extern uintptr_t kcb_arena_base;
-extern struct kcb_slab *kcb_vmemmap;
 /* gfp_allowed_mask, the kfence gate and pool, init_on_alloc/free */
 extern kcb_gfp_t kcb_gfp_allowed_mask;
 extern int kcb_kfence_allocation_gate; /* > 0: closed */
@@ -142,23 +112,15 @@ extern char *kcb_kfence_pool;
 extern bool kcb_init_on_alloc;
 extern bool kcb_init_on_free;
 
-/* out-of-line hooks (cold): cond_resched, kfence, memcg */
-void kcb_cond_resched(void);
+/* out-of-line hooks (cold): kfence, memcg; cond_resched is in percpu.h */
 void *kcb_kfence_alloc(struct kmem_cache *s, unsigned int size, kcb_gfp_t gfp);
 void kcb_memcg_post_alloc_hook(struct kmem_cache *s, kcb_gfp_t gfp, void *x);
 void kcb_memcg_free_hook(struct kmem_cache *s, struct kcb_slab *slab, void *x);
 /* A rejected free: count it, call kcb_bad_free_hook; the object is leaked. */
 void kcb_bad_free(struct kmem_cache *s, const void *x, const char *why);
 
-/* model set-up of a cache, called by kcb_cache_init */
-int kcb_sheaves_setup(struct kmem_cache *s);
-int kcb_cpu_slab_setup(struct kmem_cache *s);
-/* model part of kcb_cache_shrink: every CPU's cached objects back to slabs */
-void kcb_sheaves_flush_all(struct kmem_cache *s);
-void kcb_cpu_slab_flush_all(struct kmem_cache *s);
-
 /* counters of the cold hooks (tests) */
-extern unsigned long kcb_nr_preempt_schedule, kcb_nr_kfence_allocs, kcb_nr_memcg_hooks;
+extern unsigned long kcb_nr_kfence_allocs, kcb_nr_memcg_hooks;
 }
 
 static inline struct kcb_cache_private *kcb_priv(const struct kmem_cache *s)
@@ -184,18 +146,18 @@ static inline __attribute__((always_inline)) struct kcb_slab *kcb_virt_to_slab(c
 	uintptr_t idx = ((uintptr_t)x - kcb_arena_base) >> KCB_PAGE_SHIFT;
 	if (kcb_unlikely(idx >= KCB_ARENA_PAGES))
 		return nullptr;
-	struct kcb_slab *page = &kcb_vmemmap[idx];
+	struct kcb_page *page = &kcb_vmemmap[idx];
 	unsigned long head = KCB_READ_ONCE(page->compound_head);
 	if (kcb_unlikely(head & 1))
-		page = (struct kcb_slab *)(head - 1);
+		page = (struct kcb_page *)(head - 1);
 	if (kcb_unlikely((page->page_type >> 24) != KCB_PGTY_SLAB))
 		return nullptr;
-	return page;
+	return (struct kcb_slab *)page;
 }
 
 static inline void *kcb_slab_address(const struct kcb_slab *slab)
 {
-	return (void *)(kcb_arena_base + ((uintptr_t)(slab - kcb_vmemmap) << KCB_PAGE_SHIFT));
+	return kcb_page_address((const struct kcb_page *)slab);
 }
 
 static inline unsigned long kcb_swab_ulong(unsigned long v)

@@ -7,7 +7,7 @@
  * from the cpu slab, a partial slab or a new slab, with irqs "off".
  * Simplification: no per-CPU partial list; partial slabs live on the node.
  */
-#include "slab.h"
+#include "slub_cpu_slab.h"
 
 static inline struct kcb_kmem_cache_cpu *cpu_slab_pcp(struct kmem_cache *s)
 {

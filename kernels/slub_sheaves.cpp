@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slab.h"
+#include "slub_sheaves.h"
 
 static unsigned int sheaf_capacity_for(unsigned int object_size)
 {

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "cache_ref.h" /* kcb_add_dep */
+#include "../kernels/cache_ref.h" /* kcb_add_dep (private to kernels/) */
 #include "context.h"
 #include "counters.h"
 #include "cpu.h"

@@ -20,7 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "slab.h"
+#include "../kernels/slub_sheaves.h" /* white-box: the private headers */
 
 #include "kcb_check.h"
 

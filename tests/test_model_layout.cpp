@@ -13,7 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "slab.h"
+#include "../kernels/slub_cpu_slab.h" /* white-box: the private headers */
+#include "../kernels/slub_sheaves.h"
 
 #include "kcb_check.h"
 

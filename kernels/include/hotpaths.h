@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "kmem_cache.h"
+#include "slab_api.h" /* kcb_slab_memory, for the bench's users of the registry */
 
 #define KCB_NR_CACHES 16
 
@@ -66,10 +66,6 @@ bool kcb_consts_ready(void);
  * before each record so every variant, every run, starts from the same state.
  */
 void kcb_caches_reset(void);
-/* The slab arena and its page metadata, whole reservations (only the
- * committed, touched parts are populated): the bench moves their pages to
- * fresh physical frames between rounds (bench/physpage.h). */
-void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
 
 /* Empty bodies with the same signatures, for loop-overhead subtraction. */
 void kcb_empty__void(void);

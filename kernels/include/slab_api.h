@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The out-of-line allocator API of both models, as the kernel exports it:
- * the cache comes in as a register argument, so the three ways of naming a
- * cache differ only in the caller (kernels/hotpaths.cpp).  Implemented in
+ * The allocator's public API, as include/linux/slab.h exports it (public:
+ * bench/, tests/ and tools/ may include it; the private headers sit beside
+ * the .cpp files in kernels/).  The cache comes in as a register argument,
+ * so the three ways of naming a cache differ only in the caller
+ * (kernels/hotpaths.cpp).  alloc/free are implemented in
  * kernels/slub_sheaves.cpp and kernels/slub_cpu_slab.cpp, each its own
- * translation unit, never inlined into the callers (no LTO).
+ * translation unit, never inlined into the callers (no LTO); cache set-up,
+ * shrink and stats in kernels/slab_common.cpp.
  */
-#ifndef KCB_SLUB_H
-#define KCB_SLUB_H
+#ifndef KCB_SLAB_API_H
+#define KCB_SLAB_API_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "kmem_cache.h"
 
@@ -59,6 +65,12 @@ extern bool kcb_freelist_hardened;
  */
 extern void (*kcb_bad_free_hook)(const struct kmem_cache *s, const void *x, const char *why);
 
+/* The slab arena and its page metadata, whole reservations (only the
+ * committed, touched parts are populated): the bench moves their pages to
+ * fresh physical frames between rounds (bench/physpage.h).
+ * kernels/page_alloc.cpp. */
+void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
+
 } /* extern "C" */
 
-#endif
+#endif /* KCB_SLAB_API_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page arena (kernels/page_alloc.h): reserve, commit on demand, hand
+ * out naturally aligned blocks from a bump index or a per-order free list.
+ * Single-threaded by design, like the rest of the model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "page_alloc.h"
+#include "slab_api.h"
+
+#define KCB_COMMIT_CHUNK_PAGES 256ul /* commit 1 MiB at a time */
+
+extern "C" {
+uintptr_t kcb_arena_base;
+struct kcb_page *kcb_vmemmap;
+}
+
+static uintptr_t arena_next_page;   /* bump index */
+static uintptr_t arena_committed;   /* pages committed so far */
+static struct kcb_page *free_pages[KCB_MAX_ORDER + 1];
+
+bool kcb_page_alloc_init(void)
+{
+	if (kcb_arena_base)
+		return true;
+	size_t bytes = (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT;
+	void *a = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (a == MAP_FAILED) {
+		fprintf(stderr, "kcache-bench: cannot reserve the slab arena (%zu MiB): %s\n", bytes >> 20,
+			strerror(errno));
+		return false;
+	}
+	size_t meta = KCB_ARENA_PAGES * sizeof(struct kcb_page);
+	void *m = mmap(nullptr, meta, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "kcache-bench: cannot map the page metadata: %s\n", strerror(errno));
+		munmap(a, bytes);
+		return false;
+	}
+	kcb_vmemmap = (struct kcb_page *)m;
+	kcb_arena_base = (uintptr_t)a;
+	return true;
+}
+
+void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len)
+{
+	*arena = kcb_arena_base;
+	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT : 0;
+	*meta = (uintptr_t)kcb_vmemmap;
+	*meta_len = kcb_vmemmap ? KCB_ARENA_PAGES * sizeof(struct kcb_page) : 0;
+}
+
+struct kcb_page *kcb_alloc_pages(unsigned int order)
+{
+	uintptr_t n = 1ul << order;
+	if (free_pages[order]) {
+		struct kcb_page *page = free_pages[order];
+		free_pages[order] = (struct kcb_page *)page->lru.next;
+		page->lru.next = nullptr;
+		return page;
+	}
+	uintptr_t idx = (arena_next_page + n - 1) & ~(n - 1); /* naturally aligned, like buddy */
+	if (idx + n > KCB_ARENA_PAGES)
+		return nullptr;
+	while (idx + n > arena_committed) {
+		void *chunk = (void *)(kcb_arena_base + (arena_committed << KCB_PAGE_SHIFT));
+		if (mprotect(chunk, KCB_COMMIT_CHUNK_PAGES << KCB_PAGE_SHIFT, PROT_READ | PROT_WRITE)) {
+			fprintf(stderr, "kcache-bench: cannot commit arena pages: %s\n", strerror(errno));
+			return nullptr;
+		}
+		arena_committed += KCB_COMMIT_CHUNK_PAGES;
+	}
+	arena_next_page = idx + n;
+	return &kcb_vmemmap[idx];
+}
+
+void kcb_free_pages(struct kcb_page *page, unsigned int order)
+{
+	page->lru.next = (struct kcb_list_head *)free_pages[order];
+	free_pages[order] = page;
+}
