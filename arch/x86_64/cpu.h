@@ -37,12 +37,15 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
  * it (AMD: with the dispatch-serialising MSR bit Linux sets).  v as an
  * operand keeps the compiler from moving v's computation across it.  The
  * gate starts a 64-byte line, so the code after it has the same alignment
- * in every variant (on Zen 4 one layout cost sheaves' op 3 cycles). */
+ * in every variant (on Zen 4 one layout cost sheaves' op 3 cycles).  A jmp
+ * skips the padding: executed, its nops cost the variant with more of them
+ * a cycle (Zen 5: four 11-byte nops before the gate, +1.0 cycle), so every
+ * variant runs the same "jmp; lfence" whatever its length. */
 #define KCB_HAVE_EXEC_GATE 1
 #define KCB_EXEC_GATE_INSN "lfence"
 static inline uintptr_t kcb_exec_gate(uintptr_t v)
 {
-	__asm__ __volatile__(".p2align 6\n\tlfence" : "+r"(v) : : "memory");
+	__asm__ __volatile__("jmp 1f\n\t.p2align 6\n1:\tlfence" : "+r"(v) : : "memory");
 	return v;
 }
 
@@ -73,6 +76,22 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "=@ccz"(ok), "+m"(*(unsigned __int128 *)p), "+a"(o1), "+d"(o2)
 			     : "b"(n1), "c"(n2));
 	return ok;
+}
+
+/* Calibration references (bench/METHOD.md): a register-register add
+ * (1 cycle; unlike add-immediate, no core folds it at rename) and imul
+ * (3 cycles on x86-64 cores since Nehalem / K10). */
+#define KCB_HAVE_REF_CHAINS 1
+#define KCB_MUL_LATENCY 3
+static inline uintptr_t kcb_reg_add(uintptr_t x, uintptr_t y)
+{
+	__asm__("add %1, %0" : "+r"(x) : "r"(y) : "cc");
+	return x;
+}
+static inline uintptr_t kcb_reg_mul(uintptr_t x, uintptr_t y)
+{
+	__asm__("imul %1, %0" : "+r"(x) : "r"(y) : "cc");
+	return x;
 }
 
 #include "../generic/cpu.h"
