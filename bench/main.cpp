@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 	/* per group round: the references' disagreement, and the L1 chase in
 	 * the unit the samples get (calibrated-cycles, else ticks) */
 	std::vector<double> round_disagree, l1_unit, l1_ticks;
+	unsigned int cal_kept_start = 0; /* rounds that kept the start's factor */
 	auto t0 = std::chrono::steady_clock::now();
 	for (unsigned int round = 0; round < cfg.rounds; round++) {
 		if (move_frames) { /* other physical frames every round (physpage.h) */
@@ -236,7 +237,10 @@ int main(int argc, char **argv)
 			if (info.cal.add_tpc > 0) {
 				kcb_calibration rc = kcb_calibrate(counters, 7, false);
 				round_disagree.push_back(std::fabs(rc.disagreement()));
-				rtpc = tpc > 0 ? rc.add_tpc : 0;
+				/* a round whose references disagree was disturbed
+				 * (preempted mid-chain): it keeps the start's factor */
+				rtpc = tpc > 0 ? (rc.agree() ? rc.add_tpc : tpc) : 0;
+				cal_kept_start += tpc > 0 && !rc.agree();
 				l1_ticks.push_back(rc.l1_ticks);
 				l1_unit.push_back(rtpc > 0 ? rc.l1_ticks / rtpc : rc.l1_ticks);
 			}
@@ -322,8 +326,9 @@ int main(int argc, char **argv)
 	if (tpc_lo > 0) {
 		snprintf(buf, sizeof(buf),
 			 "ticks per cycle %.4f at the start (%u runs), %.4f to %.4f before the group rounds (7 runs "
-			 "each); each sample is converted with its own round's",
-			 tpc, calib_runs, tpc_lo, tpc_hi);
+			 "each); each sample is converted with its own round's (%u rounds whose references "
+			 "disagreed kept the start's)",
+			 tpc, calib_runs, tpc_lo, tpc_hi, cal_kept_start);
 		info.calibration = buf;
 		fprintf(stderr, "kcb_bench: %s\n", buf);
 	}
