@@ -56,6 +56,12 @@ const generic_event generic_events[] = {
 	{"iTLB-load-misses", PERF_TYPE_HW_CACHE, HWC(ITLB, READ, MISS)},
 	{"branch-loads", PERF_TYPE_HW_CACHE, HWC(BPU, READ, ACCESS)},
 	{"branch-load-misses", PERF_TYPE_HW_CACHE, HWC(BPU, READ, MISS)},
+	/* software events: the kernel counts them without a PMU, so the
+	 * perf_event path runs (and is tested) on a VM too */
+	{"task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK},
+	{"cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK},
+	{"page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS},
+	{"context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES},
 };
 
 int perf_open(struct perf_event_attr *attr, int group)
@@ -175,9 +181,29 @@ int kcb_counters::setup(const std::vector<std::string> &events, bool emulated, s
 	if (leader_ < 0) {
 		int e = errno;
 		pmu_status_ = "unavailable: perf_event_open(cycles): " + perf_reason(e);
-		if (!events.empty()) {
+		/* software events need no PMU: they form a group of their own */
+		bool software = !events.empty();
+		for (const struct perf_event_attr &x : extra)
+			software &= x.type == PERF_TYPE_SOFTWARE;
+		if (!events.empty() && !software) {
 			*err = "perf_event_open refused the requested events: " + perf_reason(e);
 			return KCB_EXIT_PERF_REFUSED;
+		}
+		for (size_t i = 0; i < events.size(); i++) {
+			bool dup = false;
+			for (const kcb_channel &c : ch_)
+				dup |= c.unit == events[i];
+			if (dup)
+				continue;
+			int fd = perf_open(&extra[i], leader_);
+			if (fd < 0) {
+				*err = "event '" + events[i] + "': perf_event_open: " + perf_reason(errno);
+				return KCB_EXIT_PERF_REFUSED;
+			}
+			if (leader_ < 0)
+				leader_ = fd;
+			fds_.push_back(fd);
+			ch_.push_back({events[i], "perf_event_open, software event (user)", false, false});
 		}
 	} else {
 		pmu_status_ = "available";

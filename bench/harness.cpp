@@ -5,7 +5,11 @@
 #include <chrono>
 #include <map>
 
+#include <stdlib.h>
+
 #include <unistd.h>
+
+#include "cpu.h"
 
 namespace {
 
@@ -281,29 +285,55 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 	return kcb_sample_finish(c, s, ticks_per_cycle, kcb_quiet_limit(), out, err);
 }
 
-double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries, bool warm_up)
+/* ticks per link of chain(n) (N vs 2N), median of tries */
+template <class F> static double ticks_per_link(const kcb_counters &c, unsigned int tries, uint64_t n, F chain)
 {
 	const int t = c.ticks_index();
-	if (t < 0)
-		return 0;
 	uint64_t a[KCB_MAX_CHANNELS], b[KCB_MAX_CHANNELS];
-	/* 64k adds per run (~20 us at 3 GHz): long runs catch interrupts and
-	 * steal time, which N vs 2N does not cancel; short ones agree to 0.1% */
-	const uint64_t n = 2000;
-	volatile uint64_t sink = 0;
-	if (warm_up)
-		sink = kcb_add_chain(1000 * n, sink); /* ~20 ms, lets the clock ramp */
 	std::vector<double> r;
 	for (unsigned int i = 0; i < tries; i++) {
 		c.read(a);
-		sink = kcb_add_chain(n, sink);
+		chain(n);
 		c.read(b);
 		double t1 = (double)(int64_t)(b[t] - a[t]);
 		c.read(a);
-		sink = kcb_add_chain(2 * n, sink);
+		chain(2 * n);
 		c.read(b);
 		double t2 = (double)(int64_t)(b[t] - a[t]);
-		r.push_back((t2 - t1) / (double)(n * KCB_ADD_CHAIN_LEN));
+		r.push_back((t2 - t1) / (double)(n * KCB_REF_CHAIN_LEN));
 	}
 	return median_of(r);
+}
+
+/* the chase's one line: points to itself */
+alignas(64) static uintptr_t chase_line[8];
+
+kcb_calibration kcb_calibrate(const kcb_counters &c, unsigned int tries, bool warm_up)
+{
+	kcb_calibration cal;
+	if (c.ticks_index() < 0)
+		return cal;
+	/* 64k links per add run (~20 us at 3 GHz): long runs catch interrupts
+	 * and steal time, which N vs 2N does not cancel; short ones agree to
+	 * 0.1%.  The slower chains get fewer links for the same time. */
+	const uint64_t n = 2000;
+	volatile uint64_t sink = 0;
+	uint64_t y = 1; /* the chains' other operand: add 1, multiply by 1 */
+	__asm__ volatile("" : "+r"(y));
+	chase_line[0] = (uintptr_t)&chase_line[0];
+	if (warm_up)
+		sink = kcb_ref_add_chain(1000 * n, sink, y); /* ~20 ms, lets the clock ramp */
+	cal.add_tpc = ticks_per_link(c, tries, n, [&](uint64_t k) { sink = kcb_ref_add_chain(k, sink, y); });
+	cal.mul_tpc = ticks_per_link(c, tries, n / KCB_MUL_LATENCY,
+				     [&](uint64_t k) { sink = kcb_ref_mul_chain(k, sink | 1, y); }) /
+		      KCB_MUL_LATENCY;
+	cal.l1_ticks = ticks_per_link(c, tries, n / 4, [&](uint64_t k) {
+		sink = kcb_l1_chase(k, (uintptr_t)&chase_line[0]);
+	});
+	const char *scale = getenv("KCB_TEST_ADD_REF_SCALE");
+	if (scale && atof(scale) > 0) {
+		cal.test_scale = atof(scale);
+		cal.add_tpc *= cal.test_scale;
+	}
+	return cal;
 }

@@ -108,9 +108,35 @@ bool kcb_measure(const kcb_counters &c, struct kcb_work *body, struct kcb_work *
 		 const kcb_harness_cfg &cfg, double ticks_per_cycle, kcb_measurement *out,
 		 std::string *err);
 
-/* Ticks per core cycle from the dependent-add chain, N vs 2N, median of
- * `tries`; <= 0 when there is no tick channel.  warm_up: first run the
- * chain for ~20 ms so the clock ramps up (the start of a run). */
-double kcb_calibrate_ticks_per_cycle(const kcb_counters &c, unsigned int tries, bool warm_up = true);
+/*
+ * Ticks per core cycle from two independent references (bench/METHOD.md):
+ * a dependent register-register add chain (1 cycle per link) and a
+ * dependent multiply chain (KCB_MUL_LATENCY cycles per link), each N vs 2N,
+ * median of `tries`.  When they disagree by more than KCB_CALIB_TOLERANCE
+ * the core shortcuts one of them, and no cycle figure can be trusted.  The
+ * same call times the known answer, an L1 pointer chase (kcb_l1_chase).
+ * KCB_TEST_ADD_REF_SCALE=<f> in the environment multiplies the add
+ * reference by f: a test hook that stands in for a core that folds the
+ * chain (f < 1), so the refusal path runs on any machine.
+ */
+#define KCB_CALIB_TOLERANCE 0.05
+struct kcb_calibration {
+	double add_tpc = 0;  /* ticks per cycle from the add chain (0: no ticks) */
+	double mul_tpc = 0;  /* ticks per cycle from the multiply chain */
+	double l1_ticks = 0; /* ticks per load of the L1 chase */
+	double test_scale = 0; /* KCB_TEST_ADD_REF_SCALE when set, else 0 */
+	/* |mul / add - 1| */
+	double disagreement() const { return add_tpc > 0 ? mul_tpc / add_tpc - 1 : 0; }
+	bool agree() const
+	{
+		double d = disagreement();
+		return add_tpc > 0 && d <= KCB_CALIB_TOLERANCE && d >= -KCB_CALIB_TOLERANCE;
+	}
+	/* the factor samples are divided by: 0 when the references disagree */
+	double tpc() const { return agree() ? add_tpc : 0; }
+};
+/* warm_up: first run the add chain for ~20 ms so the clock ramps up (the
+ * start of a run).  Without a tick channel everything stays 0. */
+kcb_calibration kcb_calibrate(const kcb_counters &c, unsigned int tries, bool warm_up = true);
 
 #endif

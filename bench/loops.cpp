@@ -49,10 +49,20 @@ static KCB_NOINLINE void loop_void(void_fn f, uint64_t n)
  * allocator's per-cpu read-modify-writes) can exceed its dependent-chain
  * latency and hide it.  The empty body runs the same pad, so it cancels.
  * With a gate the hot path serialises itself and the pad is left out. */
-#define KCB_PAD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
+/* The pad and the hold below are register-register adds of a zero the
+ * compiler cannot see: one cycle each on every core.  An add-immediate
+ * chain (x += 1; x -= 1) is not: Golden Cove folds it at rename. */
+static inline uintptr_t opaque_zero(void)
+{
+	uintptr_t z = 0;
+	__asm__ volatile("" : "+r"(z));
+	return z;
+}
+#define KCB_PAD1 x = kcb_reg_add(x, zero); x = kcb_reg_add(x, zero);
 #define KCB_PAD8 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1 KCB_PAD1
 static KCB_NOINLINE uintptr_t loop_chain(chain_fn f, uint64_t n, uintptr_t x)
 {
+	const uintptr_t zero = opaque_zero();
 	for (uint64_t i = 0; i < n; i++) {
 		x = f(x);
 		KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8 KCB_PAD8
@@ -79,16 +89,20 @@ static KCB_NOINLINE uintptr_t loop_chain_nopad(chain_fn f, uint64_t n, uintptr_t
  * the call and the op, so the op starts the same way in every variant.  The
  * hot path gates again once its cache address exists.
  *
- * H runs from 10 to 17: eight copies of the loop, each laid out a little
- * differently.  The gated op is sensitive to that layout on some cores (on
+ * H runs from 20 to 27: eight copies of the loop, each laid out a little
+ * differently.  (With 10 to 17 pairs, after the gate's padding became a
+ * jmp, sheaves' pointer - static on Zen 5 read 2.7 to 4.1 cycles by copy:
+ * the front end had not queued the op yet; with 20 to 27, 4.0 in every
+ * copy.)  The gated op is sensitive to that layout on some cores (on
  * the development VM one copy in eight, a different one from run to run,
  * gave sheaves' pointer - static 1 or 6.5 cycles instead of 4), so the
  * bench uses another copy every round, as it moves the stack, and the
  * median sees mostly the common case.
  */
-#define KCB_HOLD1 x += 1; __asm__ volatile("" : "+r"(x)); x -= 1; __asm__ volatile("" : "+r"(x));
+#define KCB_HOLD1 x = kcb_reg_add(x, zero); x = kcb_reg_add(x, zero);
 template <int H> static KCB_NOINLINE uintptr_t loop_chain_gated(chain_fn f, uint64_t n, uintptr_t x)
 {
+	const uintptr_t zero = opaque_zero();
 	for (uint64_t i = 0; i < n; i++) {
 		x = kcb_exec_gate_drained(x);
 #pragma GCC unroll 64
@@ -102,8 +116,8 @@ template <int H> static KCB_NOINLINE uintptr_t loop_chain_gated(chain_fn f, uint
 
 typedef uintptr_t (*chain_loop)(chain_fn, uint64_t, uintptr_t);
 static const chain_loop gated_loops[KCB_CHAIN_LAYOUTS] = {
-	loop_chain_gated<10>, loop_chain_gated<11>, loop_chain_gated<12>, loop_chain_gated<13>,
-	loop_chain_gated<14>, loop_chain_gated<15>, loop_chain_gated<16>, loop_chain_gated<17>,
+	loop_chain_gated<20>, loop_chain_gated<21>, loop_chain_gated<22>, loop_chain_gated<23>,
+	loop_chain_gated<24>, loop_chain_gated<25>, loop_chain_gated<26>, loop_chain_gated<27>,
 };
 static unsigned int chain_layout;
 
@@ -158,33 +172,61 @@ void kcb_work_run(struct kcb_work *w, uint64_t n)
 	}
 }
 
-/* The empty asm hides x from the optimiser after every add, so each add is
- * one instruction waiting on the one before (no folding into x += 32). */
-#define KCB_ADD1 x += 1; __asm__ volatile("" : "+r"(x));
-#define KCB_ADD8 KCB_ADD1 KCB_ADD1 KCB_ADD1 KCB_ADD1 KCB_ADD1 KCB_ADD1 KCB_ADD1 KCB_ADD1
-KCB_NOINLINE uint64_t kcb_add_chain(uint64_t n, uint64_t x)
+/*
+ * Calibration references and the known answer (bench/METHOD.md).  Each is
+ * 32 dependent links per iteration; y is a register the compiler cannot
+ * see, so every link stays one register-register instruction
+ * (arch/<arch>/cpu.h).  No add-immediate: some cores fold those at rename.
+ */
+#define KCB_REP8(s) s s s s s s s s
+#define KCB_REP32(s) KCB_REP8(s) KCB_REP8(s) KCB_REP8(s) KCB_REP8(s)
+KCB_NOINLINE uint64_t kcb_ref_add_chain(uint64_t n, uint64_t x, uint64_t y)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		KCB_ADD8 KCB_ADD8 KCB_ADD8 KCB_ADD8
+		KCB_REP32(x = kcb_reg_add(x, y);)
 	}
 	return x;
 }
 
-/* Six independent add chains: throughput-bound, so it runs about twice as
- * long while another hardware thread (another VM's vCPU on a shared host)
- * uses the same core's ALUs.  4096 iterations: ~2-4 us, long enough that the
- * tick counter's granularity (10 ns on some hypervisors) is a small part. */
-#define KCB_IND6 a += 1; b += 1; c += 1; d += 1; e += 1; f += 1; \
-	__asm__ volatile("" : "+r"(a)); __asm__ volatile("" : "+r"(b)); \
-	__asm__ volatile("" : "+r"(c)); __asm__ volatile("" : "+r"(d)); \
-	__asm__ volatile("" : "+r"(e)); __asm__ volatile("" : "+r"(f));
+KCB_NOINLINE uint64_t kcb_ref_mul_chain(uint64_t n, uint64_t x, uint64_t y)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		KCB_REP32(x = kcb_reg_mul(x, y);)
+	}
+	return x;
+}
+
+/* p = *p: a plain load through a register, the form of the pointer
+ * variant's load of its cache pointer (kernels/cache_ref.h) */
+KCB_NOINLINE uintptr_t kcb_l1_chase(uint64_t n, uintptr_t p)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		KCB_REP32(p = *(const uintptr_t *)p; __asm__ volatile("" : "+r"(p));)
+	}
+	return p;
+}
+
+/* Six independent register-register add chains: throughput-bound, so it
+ * runs about twice as long while another hardware thread (another VM's
+ * vCPU on a shared host) uses the same core's ALUs.  4096 iterations: ~2-4
+ * us, long enough that the tick counter's granularity (10 ns on some
+ * hypervisors) is a small part.  Only its ratio to its own fastest run is
+ * used (harness.h), so no cycle count is assumed. */
 KCB_NOINLINE uint64_t kcb_contention_probe(void)
 {
-	uintptr_t a = 0, b = 0, c = 0, d = 0, e = 0, f = 0;
+	uintptr_t a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, y = 1;
+	__asm__ volatile("" : "+r"(y));
 	uint64_t t0 = kcb_ticks();
 	for (unsigned int i = 0; i < 4096; i++) {
-		KCB_IND6
+		a = kcb_reg_add(a, y);
+		b = kcb_reg_add(b, y);
+		c = kcb_reg_add(c, y);
+		d = kcb_reg_add(d, y);
+		e = kcb_reg_add(e, y);
+		f = kcb_reg_add(f, y);
 	}
+	/* the chains are done before the second read */
+	__asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f));
 	uint64_t t1 = kcb_ticks();
 	__asm__ volatile("" : : "r"(a + b + c + d + e + f));
 	return t1 - t0;

@@ -27,7 +27,8 @@ struct kcb_work {
 /* Run n iterations of w. */
 void kcb_work_run(struct kcb_work *w, uint64_t n);
 
-/* cycles of dependent adds after each chained op (see loops.cpp) */
+/* cycles of dependent register-register adds after each chained op
+ * (see loops.cpp) */
 #define KCB_CHAIN_PAD 96
 
 /* on: native (pad chained ops where the arch has no execution gate, gate
@@ -43,12 +44,17 @@ void kcb_loops_set_layout(unsigned int k);
 /* How cold_pointer evicts a line on this build, in words. */
 const char *kcb_evict_method(void);
 
-/* n iterations of a chain of 32 dependent adds: 32*n core cycles on any
- * core with 1-cycle integer add latency; returns the chain's value. */
-uint64_t kcb_add_chain(uint64_t n, uint64_t x);
-#define KCB_ADD_CHAIN_LEN 32
+/* n iterations of KCB_REF_CHAIN_LEN dependent links, y opaque:
+ * register-register adds (1 cycle each on every core), multiplies
+ * (KCB_MUL_LATENCY cycles each), loads p = *p (the core's L1
+ * load-to-use latency each, p pointing to itself). */
+uint64_t kcb_ref_add_chain(uint64_t n, uint64_t x, uint64_t y);
+uint64_t kcb_ref_mul_chain(uint64_t n, uint64_t x, uint64_t y);
+uintptr_t kcb_l1_chase(uint64_t n, uintptr_t p);
+#define KCB_REF_CHAIN_LEN 32
 
-/* Ticks of a fixed throughput-bound block (independent adds): slow while
+/* Ticks of a fixed throughput-bound block (independent register-register
+ * adds): slow while
  * another hardware thread shares the core.  See kcb_quiet_limit(). */
 uint64_t kcb_contention_probe(void);
 

@@ -6,6 +6,7 @@
  */
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "harness.h"
 #include "hotpaths.h"
 #include "json_writer.h"
+#include "known_answer.h"
 #include "loops.h"
 #include "physpage.h"
 #include "results.h"
@@ -42,6 +44,18 @@ template <class F> static __attribute__((noinline)) void at_stack_offset(unsigne
 	p[0] = 0; /* keep the allocation */
 	fn();
 	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* why calibrated-cycles are refused, in one line */
+static std::string calibration_refusal(const kcb_calibration &cal, const char *when)
+{
+	char buf[320];
+	snprintf(buf, sizeof(buf),
+		 "the calibration references disagree %s: register-register add %.4f vs multiply %.4f "
+		 "ticks/cycle (%+.1f%%, tolerance %.0f%%), so this core shortcuts one of them; results stay in %s%s",
+		 when, cal.add_tpc, cal.mul_tpc, 100 * cal.disagreement(), 100 * KCB_CALIB_TOLERANCE, KCB_TICKS_UNIT,
+		 cal.test_scale > 0 ? " (KCB_TEST_ADD_REF_SCALE test hook set)" : "");
+	return buf;
 }
 
 static int fail(int code, const std::string &msg)
@@ -127,12 +141,15 @@ int main(int argc, char **argv)
 	if (opt.samples)
 		cfg.samples = opt.samples;
 
-	double tpc = 0;
-	const unsigned int calib_runs = opt.quick ? 31 : 101;
-	if (!counters.pmu_cycles() && counters.ticks_index() >= 0)
-		tpc = kcb_calibrate_ticks_per_cycle(counters, calib_runs);
-
+	/* two references that no core can shortcut; when they disagree the
+	 * run reports ticks and says why (harness.h, METHOD.md) */
 	kcb_run_info info;
+	const unsigned int calib_runs = opt.quick ? 31 : 101;
+	if (counters.ticks_index() >= 0)
+		info.cal = kcb_calibrate(counters, calib_runs);
+	double tpc = counters.pmu_cycles() ? 0 : info.cal.tpc();
+	if (!counters.pmu_cycles() && info.cal.add_tpc > 0 && !info.cal.agree())
+		info.cal_refused = calibration_refusal(info.cal, "at the start");
 	info.ticks_per_cycle = tpc;
 	info.ticks_hz = ctx.emulated ? 0 : (double)kcb_ticks_hz();
 	info.evict_method = kcb_evict_method();
@@ -140,7 +157,7 @@ int main(int argc, char **argv)
 		ctx.emulated ? std::string("x = op(x), cache address from and-zero of the last result (emulated: no "
 					   "gate, no pad)")
 		: KCB_HAVE_EXEC_GATE
-			? std::string("loop: gate, 20-34 dependent adds (8 loop copies, one per round), call; hot path: "
+			? std::string("loop: gate, 40-54 dependent register-register adds (8 loop copies, one per round), call; hot path: "
 				      "cache address from and-zero of the last result, gate, op; gate = ") + KCB_EXEC_GATE_INSN
 			: std::string("x = op(x) + 96 dependent adds; cache address from and-zero of the last result "
 				      "(no execution gate on this arch)");
@@ -152,6 +169,10 @@ int main(int argc, char **argv)
 	if (!ctx.emulated) /* learn the quiet level; see harness.h */
 		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 30000);
 	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
+	if (info.cal.add_tpc > 0)
+		fprintf(stderr, "kcb_bench: calibration references: add %.4f, multiply %.4f ticks/cycle (%+.1f%%); "
+				"L1 chase %.2f ticks per load\n",
+			info.cal.add_tpc, info.cal.mul_tpc, 100 * info.cal.disagreement(), info.cal.l1_ticks);
 
 	/* Groups: the records of one (model, scenario), in plan order.  Their
 	 * samples interleave (kcb_sample_group_round), so variant - static
@@ -177,6 +198,10 @@ int main(int argc, char **argv)
 	std::vector<kcb_sampler> samplers(plan.size());
 	std::vector<kcb_record> records(plan.size());
 	double tpc_lo = 0, tpc_hi = 0;
+	/* per group round: the references' disagreement, and the L1 chase in
+	 * the unit the samples get (calibrated-cycles, else ticks) */
+	std::vector<double> round_disagree, l1_unit, l1_ticks;
+	unsigned int cal_kept_start = 0; /* rounds that kept the start's factor */
 	auto t0 = std::chrono::steady_clock::now();
 	for (unsigned int round = 0; round < cfg.rounds; round++) {
 		if (move_frames) { /* other physical frames every round (physpage.h) */
@@ -208,7 +233,17 @@ int main(int argc, char **argv)
 				ss.push_back(&samplers[k]);
 			}
 			/* the clock drifts: ticks per cycle again for this group round */
-			double rtpc = tpc > 0 ? kcb_calibrate_ticks_per_cycle(counters, 7, false) : 0;
+			double rtpc = 0;
+			if (info.cal.add_tpc > 0) {
+				kcb_calibration rc = kcb_calibrate(counters, 7, false);
+				round_disagree.push_back(std::fabs(rc.disagreement()));
+				/* a round whose references disagree was disturbed
+				 * (preempted mid-chain): it keeps the start's factor */
+				rtpc = tpc > 0 ? (rc.agree() ? rc.add_tpc : tpc) : 0;
+				cal_kept_start += tpc > 0 && !rc.agree();
+				l1_ticks.push_back(rc.l1_ticks);
+				l1_unit.push_back(rtpc > 0 ? rc.l1_ticks / rtpc : rc.l1_ticks);
+			}
 			if (rtpc > 0) {
 				tpc_lo = tpc_lo > 0 ? std::min(tpc_lo, rtpc) : rtpc;
 				tpc_hi = std::max(tpc_hi, rtpc);
@@ -239,6 +274,30 @@ int main(int argc, char **argv)
 			      " pages) moved to other physical frames before each round";
 	info.layouts += "; physical frames: " + frames_note;
 
+	/* A core whose references disagree in most rounds shortcuts one of
+	 * them: no calibrated cycles, though the start agreed. */
+	if (!round_disagree.empty()) {
+		std::vector<double> d = round_disagree;
+		kcb_summary ds = kcb_summarize(d);
+		info.cal_rounds = (unsigned int)ds.samples;
+		info.cal_round_disagree_med = ds.median;
+		info.cal_round_disagree_max = d.back();
+		if (tpc > 0 && ds.median > KCB_CALIB_TOLERANCE) {
+			char why[96];
+			snprintf(why, sizeof(why), "over the %zu group rounds (median |multiply/add - 1| %.1f%%)",
+				 ds.samples, 100 * ds.median);
+			info.cal_refused = calibration_refusal(info.cal, why);
+			tpc = 0;
+			info.ticks_per_cycle = 0;
+			l1_unit = l1_ticks;
+			kcb_describe_counters(counters, ctx, tpc, &info);
+		}
+	}
+	if (!info.cal_refused.empty()) {
+		fprintf(stderr, "kcb_bench: calibrated-cycles refused: %s\n", info.cal_refused.c_str());
+		info.warnings.push_back("calibrated-cycles refused: " + info.cal_refused);
+	}
+
 	/* Final statistics from the quiet samples (harness.h, KCB_QUIET_SLACK):
 	 * on a shared host the other hardware thread of the core comes and goes,
 	 * and samples taken while it runs are slower by up to 2x.  Under QEMU
@@ -267,13 +326,37 @@ int main(int argc, char **argv)
 	if (tpc_lo > 0) {
 		snprintf(buf, sizeof(buf),
 			 "ticks per cycle %.4f at the start (%u runs), %.4f to %.4f before the group rounds (7 runs "
-			 "each); each sample is converted with its own round's",
-			 tpc, calib_runs, tpc_lo, tpc_hi);
+			 "each); each sample is converted with its own round's (%u rounds whose references "
+			 "disagreed kept the start's)",
+			 tpc, calib_runs, tpc_lo, tpc_hi, cal_kept_start);
 		info.calibration = buf;
 		fprintf(stderr, "kcb_bench: %s\n", buf);
 	}
 
 	std::vector<kcb_delta> deltas = kcb_deltas(records);
+	if (!l1_unit.empty() && !ctx.emulated) {
+		/* the known answer: latency pointer - static is one L1 load */
+		std::string unit = tpc > 0 ? "calibrated-cycles" : KCB_TICKS_UNIT;
+		std::vector<kcb_known_answer_check> checks;
+		for (const kcb_delta &d : deltas) {
+			if (d.scenario != "latency" || d.variant != "pointer")
+				continue;
+			for (const auto &u : d.units)
+				if (u.first == unit) {
+					kcb_known_answer_check c;
+					c.model = d.model;
+					c.variant = d.variant;
+					c.delta = u.second.median;
+					checks.push_back(c);
+				}
+		}
+		kcb_known_answer_eval(l1_unit, l1_ticks, unit, checks, &info.known);
+		fprintf(stderr, "kcb_bench: %s\n", kcb_known_answer_line(info.known).c_str());
+		for (const std::string &w : info.known.warnings) {
+			fprintf(stderr, "kcb_bench: warning: %s\n", w.c_str());
+			info.warnings.push_back(w);
+		}
+	}
 	if (!opt.out.empty()) {
 		err = kcb_write_atomic(opt.out, kcb_results_json(ctx, info, records, deltas));
 		if (!err.empty())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "results.h"
 
+#include "cpu.h"
 #include "json_writer.h"
 
 #include <algorithm>
@@ -30,8 +31,10 @@ void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double
 	info->counter_note = "PMU cycles unavailable (" + c.pmu_status().substr(c.pmu_status().find(':') + 2) +
 			     "); fallback: " + t.unit + " (" + t.source + ")" +
 			     (tpc > 0 ? std::string(", calibrated-cycles at ") + buf +
-						" ticks/cycle from a dependent-add chain"
-				      : std::string(", no cycle calibration")) +
+						" ticks/cycle from a dependent register-register add chain, checked "
+						"against a multiply chain"
+			      : !info->cal_refused.empty() ? ", calibrated-cycles refused: " + info->cal_refused
+							   : std::string(", no cycle calibration")) +
 			     ", and clock_gettime ns";
 }
 
@@ -147,6 +150,49 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 	j.kv("contention", info.contention);
 	if (!info.calibration.empty())
 		j.kv("calibration", info.calibration);
+	if (info.cal.add_tpc > 0) {
+		/* both references, so a reader can judge the factor (METHOD.md) */
+		const kcb_calibration &k = info.cal;
+		j.key("calibration_refs").begin_object();
+		j.kv("add_source", "dependent register-register add chain, 1 cycle per link");
+		j.kv_num("add_ticks_per_cycle", k.add_tpc);
+		j.kv("mul_source", "dependent multiply chain, " + std::to_string(KCB_MUL_LATENCY) + " cycles per link");
+		j.kv_num("mul_ticks_per_cycle", k.mul_tpc);
+		j.kv_num("disagreement", k.disagreement()).kv_num("tolerance", KCB_CALIB_TOLERANCE);
+		j.kv_int("rounds", info.cal_rounds);
+		j.kv_num("rounds_disagreement_median", info.cal_round_disagree_med);
+		j.kv_num("rounds_disagreement_max", info.cal_round_disagree_max);
+		j.key("agree").boolean(info.cal_refused.empty());
+		j.kv_str_or_null("refused", info.cal_refused);
+		if (k.test_scale > 0)
+			j.kv_num("test_add_scale", k.test_scale);
+		j.end_object();
+	}
+	if (!info.known.unit.empty()) {
+		const kcb_known_answer &ka = info.known;
+		j.key("known_answer").begin_object();
+		j.kv("what", "L1 load-to-use latency: pointer chase p = *p (the pointer variant's load form), "
+			     "timed with the calibration before every group round");
+		j.kv("unit", ka.unit);
+		j.kv_num("l1_median", ka.l1.median).kv_num("l1_ci95_lo", ka.l1.ci95_lo);
+		j.kv_num("l1_ci95_hi", ka.l1.ci95_hi).kv_num("l1_ticks", ka.l1_ticks);
+		j.kv_int("rounds", (long long)ka.l1.samples);
+		j.kv_num("tolerance", ka.tolerance).key("stable").boolean(ka.stable);
+		j.key("checks").begin_array();
+		for (const kcb_known_answer_check &c : ka.checks) {
+			j.begin_object();
+			j.kv("model", c.model).kv("scenario", "latency").kv("variant", c.variant);
+			j.kv("baseline", "static").kv_num("delta", c.delta).kv_num("diff", c.diff);
+			j.key("ok").boolean(ka.stable && c.ok);
+			j.end_object();
+		}
+		j.end_array();
+		j.end_object();
+	}
+	j.key("warnings").begin_array();
+	for (const std::string &w : info.warnings)
+		j.str(w);
+	j.end_array();
 	j.kv("layouts", info.layouts);
 	j.kv_num("seconds", info.seconds);
 	j.kv("date", ctx.date).kv("git_rev", ctx.git_rev).kv("command", ctx.command);

@@ -10,6 +10,7 @@
 #include "context.h"
 #include "counters.h"
 #include "harness.h"
+#include "known_answer.h"
 #include "scenarios.h"
 
 struct kcb_run_info {
@@ -18,6 +19,12 @@ struct kcb_run_info {
 	std::string counter_source, counter_note, pmu, evict_method, latency_method, layouts;
 	std::string contention; /* how many samples the contention probe kept, in words */
 	std::string calibration; /* ticks_per_cycle over the run, in words ("" if none) */
+	kcb_calibration cal;     /* the references at the start (harness.h) */
+	unsigned int cal_rounds = 0; /* group rounds calibrated again */
+	double cal_round_disagree_med = 0, cal_round_disagree_max = 0; /* |mul/add - 1| over them */
+	std::string cal_refused; /* why calibrated-cycles were refused, one line; "" if not */
+	kcb_known_answer known;  /* the L1 known answer and its checks */
+	std::vector<std::string> warnings; /* one line each, also in the JSON */
 	double seconds = 0;
 };
 

@@ -83,8 +83,12 @@ template <class M, class R> static KCB_INLINE uintptr_t hp_latency(uintptr_t pre
 {
 	uintptr_t z = kcb_dep_zero(prev);
 	/* the loop gated and held before the call (bench/loops.cpp); this gate
-	 * holds the op until its cache address exists */
-	struct kmem_cache *s = (struct kmem_cache *)kcb_exec_gate((uintptr_t)R::get_dep(z));
+	 * holds the op until its cache address exists.  It waits on one more
+	 * add of z in every variant, not on the pointer's load itself: a load
+	 * completes for the gate a cycle after its value reaches a dependent
+	 * on some cores (Zen 5), so a gate right behind it read 5 cycles or 4
+	 * by code layout, where an add after it reads the load-to-use, 4 */
+	struct kmem_cache *s = (struct kmem_cache *)kcb_exec_gate(kcb_add_dep((uintptr_t)R::get_dep(z), z));
 	void *x = M::alloc(s, KCB_GFP_KERNEL);
 	M::free(s, x);
 	return (uintptr_t)x;

@@ -11,6 +11,51 @@ if(CMAKE_SCRIPT_MODE_FILE)
   endif()
   execute_process(COMMAND ${cmd} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message(STATUS "exit ${rc}; stderr: ${err}")
+  if(REFUSE)
+    # calibration references made to disagree (KCB_TEST_ADD_REF_SCALE):
+    # exit 0, one line saying why, no calibrated-cycles anywhere in the
+    # results, the table, or the known answer
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "kcb_bench failed (exit ${rc})")
+    endif()
+    string(REGEX MATCHALL "kcb_bench: calibrated-cycles refused: " why "${err}")
+    list(LENGTH why n)
+    if(NOT n EQUAL 1 OR NOT err MATCHES "kcb_bench: calibrated-cycles refused: [^\n]*disagree[^\n]*\n")
+      message(FATAL_ERROR "expected one 'calibrated-cycles refused: ... disagree' line, got ${n}")
+    endif()
+    file(READ "${OUT}" doc)
+    foreach(part records deltas)
+      string(JSON txt GET "${doc}" ${part})
+      if(txt MATCHES "calibrated-cycles")
+        message(FATAL_ERROR "calibrated-cycles in ${part} although the references disagree")
+      endif()
+    endforeach()
+    if(out MATCHES "calibrated-cycles")
+      message(FATAL_ERROR "calibrated-cycles in the printed table")
+    endif()
+    string(JSON tpc TYPE "${doc}" context ticks_per_cycle)
+    string(JSON agree GET "${doc}" context calibration_refs agree)
+    string(JSON unit GET "${doc}" context known_answer unit)
+    if(NOT tpc STREQUAL "NULL" OR agree OR unit STREQUAL "calibrated-cycles")
+      message(FATAL_ERROR "context: ticks_per_cycle ${tpc}, refs agree ${agree}, known answer in ${unit}")
+    endif()
+    return()
+  endif()
+  if(METRIC)
+    # a software perf event counted without a PMU: a channel of its own
+    # from perf_event_open, with a positive count per op
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "kcb_bench failed (exit ${rc})")
+    endif()
+    file(READ "${OUT}" doc)
+    string(JSON got GET "${doc}" records 0 metrics ${METRIC} median)
+    string(JSON ns GET "${doc}" records 0 metrics ns median)
+    string(JSON src GET "${doc}" records 0 metrics ${METRIC} source)
+    if(NOT got GREATER 0 OR NOT src MATCHES "^perf_event_open")
+      message(FATAL_ERROR "${METRIC}: median ${got} per op (ns: ${ns}), source '${src}'")
+    endif()
+    return()
+  endif()
   if(EXEC)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "kcb_bench failed (exit ${rc})")
@@ -83,6 +128,22 @@ kcb_bench_exit(unwritable_out 4 "output: " --quick --out /nonexistent-kcb-dir/r.
 kcb_bench_exit(not_patched 6 "refusing to measure" --no-patch --out ${_kcb_out})
 kcb_bench_exit(events_perf perf "" --events L1-dcache-load-misses --quick --scenario callsite
   --model sheaves --variant static --out ${_kcb_out})
+# the perf_event path with software events (no PMU needed)
+add_test(NAME bench_events_software COMMAND ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}"
+  "-DARGS=--quick|--scenario|callsite|--model|sheaves|--variant|static|--events|task-clock|--out|${_kcb_out}"
+  -DMETRIC=task-clock -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
+# calibration references that disagree: ticks only, one line why, exit 0
+add_test(NAME bench_calibration_refused COMMAND ${CMAKE_COMMAND} -E env KCB_TEST_ADD_REF_SCALE=0.5
+  ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}" "-DARGS=--quick|--scenario|latency|--model|sheaves|--out|${_kcb_out}"
+  -DREFUSE=1 -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
+if(KCB_EMULATOR)
+  # under QEMU there are no ticks to calibrate and the kernel's perf
+  # syscall is not there
+  set_tests_properties(bench_events_software bench_calibration_refused PROPERTIES DISABLED TRUE)
+endif()
+set_tests_properties(bench_events_software bench_calibration_refused PROPERTIES RESOURCE_LOCK bench_test_out
+  RUN_SERIAL TRUE)
+
 set_tests_properties(bench_exit_unknown_scenario bench_exit_unknown_model bench_exit_unknown_variant
   bench_exit_unknown_event bench_exit_unwritable_out bench_exit_not_patched bench_exit_events_perf
   PROPERTIES RESOURCE_LOCK bench_test_out)

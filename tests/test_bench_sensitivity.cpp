@@ -5,14 +5,17 @@
  * twins.  Same shape as the latency scenario (x = f(x), address made
  * dependent on x with kcb_dep_zero, the same gated loop, a gate once the
  * address exists), so it proves the method, not a number.  g() is
- * kcb_exec_gate:
- *   base(x):  return g(&slot + dep_zero(x))      (address only)
+ * kcb_exec_gate, z = dep_zero(x):
+ *   base(x):  return g(&slot + z + z)            (address only)
  *   twin(x):  the same code, another symbol       (negative control)
- *   load(x):  return g(*(&slot + dep_zero(x)))   (one more L1 load)
- * "+ z" is kcb_add_dep, one add, as in the hot paths.
+ *   load(x):  return g(*(&slot + z) + z)         (one more L1 load)
+ * "+ z" is kcb_add_dep, one add, as in the hot paths; the gate waits on an
+ * add in both, as there.
  * Pass: load - base > 0 with disjoint 95% CIs in at least 4 of 5 trials,
- * |twin - base| < half of (load - base) in the median trial, and natively
- * the delta lies in a wide band (0.5 .. 30 calibrated cycles or ticks), in
+ * |twin - base| < half of (load - base) in the median trial, and the
+ * delta equals the core's L1 load-to-use latency, measured here by the
+ * harness's own pointer chase in the same unit (within 0.5 calibrated
+ * cycles, or 1/8 of it in ticks when the calibration refuses cycles), in
  * one of up to 3 attempts (a shared machine spoils an attempt now and then).
  * Built with -fno-ipa-icf so base and twin stay two functions.  Skipped
  * (exit 77) under emulation, where no timing resolves one load.
@@ -28,6 +31,7 @@
 #include "counters.h"
 #include "cpu.h"
 #include "harness.h"
+#include "known_answer.h"
 
 extern "C" {
 __attribute__((used)) uintptr_t kcb_syn_slot[8] __attribute__((aligned(64)));
@@ -35,19 +39,19 @@ __attribute__((used)) uintptr_t kcb_syn_slot[8] __attribute__((aligned(64)));
 __attribute__((noinline)) uintptr_t kcb_syn_base(uintptr_t x)
 {
 	uintptr_t z = kcb_dep_zero(x);
-	return kcb_exec_gate(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
+	return kcb_exec_gate(kcb_add_dep(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z), z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_twin(uintptr_t x)
 {
 	uintptr_t z = kcb_dep_zero(x);
-	return kcb_exec_gate(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
+	return kcb_exec_gate(kcb_add_dep(kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z), z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_load(uintptr_t x)
 {
 	uintptr_t z = kcb_dep_zero(x);
-	return kcb_exec_gate(*(volatile uintptr_t *)kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z));
+	return kcb_exec_gate(kcb_add_dep(*(volatile uintptr_t *)kcb_add_dep((uintptr_t)&kcb_syn_slot[0], z), z));
 }
 
 __attribute__((noinline)) uintptr_t kcb_syn_empty(uintptr_t x)
@@ -85,8 +89,10 @@ static kcb_metric measure(const kcb_counters &c, void *fn, double tpc)
 #define KCB_TRIALS 5
 
 /* KCB_TRIALS trials of base, twin and load; true when the load separates in
- * at least 4, the twins agree, and the delta is a plausible L1 hit. */
-static bool one_attempt(const kcb_counters &c, double tpc, double *med_out, std::string *unit_out)
+ * at least 4, the twins agree, and the delta is the core's L1 load-to-use
+ * (l1, in the same unit; tol: how close). */
+static bool one_attempt(const kcb_counters &c, double tpc, double l1, double tol, double *med_out,
+			std::string *unit_out)
 {
 	const int trials = KCB_TRIALS;
 	int separated = 0;
@@ -119,9 +125,10 @@ static bool one_attempt(const kcb_counters &c, double tpc, double *med_out, std:
 			med, unit.c_str());
 		ok = false;
 	}
-	/* a wide sanity band natively: an L1 hit is a few cycles, never 0 or 30 */
-	if (unit != "ns" && !(med >= 0.5 && med <= 30)) {
-		fprintf(stderr, "FAIL: median delta %.3f %s outside 0.5..30\n", med, unit.c_str());
+	/* the known answer: one dependent L1 load costs what the chase says */
+	if (!(std::fabs(med - l1) <= tol)) {
+		fprintf(stderr, "FAIL: median delta %.3f %s is not the measured L1 load-to-use %.3f +- %.2f\n", med,
+			unit.c_str(), l1, tol);
 		ok = false;
 	}
 	*med_out = med;
@@ -147,7 +154,23 @@ int main()
 		fprintf(stderr, "counters: %s\n", err.c_str());
 		return 1;
 	}
-	double tpc = (!c.pmu_cycles() && c.ticks_index() >= 0) ? kcb_calibrate_ticks_per_cycle(c, 11) : 0;
+	if (c.ticks_index() < 0) {
+		printf("skip: no tick counter for the known answer (%s)\n", KCB_TICKS_UNIT);
+		return 77;
+	}
+	kcb_calibration cal = kcb_calibrate(c, 31);
+	double tpc = c.pmu_cycles() ? 0 : cal.tpc();
+	/* in the unit primary() picks: pmu-cycles (the chase converted with
+	 * the agreed calibration), calibrated-cycles, else ticks */
+	bool cycles = cal.tpc() > 0;
+	double l1 = cycles ? cal.l1_ticks / cal.tpc() : cal.l1_ticks;
+	double tol = cycles ? KCB_KNOWN_ANSWER_TOLERANCE : l1 / 8;
+	if (c.pmu_cycles() && !cycles) {
+		printf("skip: PMU cycles, but no agreed calibration to put the chase in cycles\n");
+		return 77;
+	}
+	printf("calibration: add %.4f, multiply %.4f ticks/cycle (%+.1f%%); L1 load-to-use %.3f %s\n", cal.add_tpc,
+	       cal.mul_tpc, 100 * cal.disagreement(), l1, cycles ? "cycles" : KCB_TICKS_UNIT);
 
 	/* A statistical test on a shared machine: an attempt that a burst of
 	 * outside load spoils is run again, up to 3 times.  A harness that cannot
@@ -155,7 +178,7 @@ int main()
 	for (int attempt = 1; attempt <= 3; attempt++) {
 		double med;
 		std::string unit;
-		if (one_attempt(c, tpc, &med, &unit)) {
+		if (one_attempt(c, tpc, l1, tol, &med, &unit)) {
 			printf("ok: one dependent L1 load = %.2f %s (median of %d trials, attempt %d, %s)\n", med,
 			       unit.c_str(), KCB_TRIALS, attempt, ctx.emulated ? "emulated" : "native");
 			return 0;

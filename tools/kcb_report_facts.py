@@ -273,6 +273,35 @@ def _pick_model(keys):
     return models[0] if models else None
 
 
+def calibration_facts(m):
+    """Sentences: the run's two calibration references, its L1 known answer
+    beside latency pointer - static, and its warnings (bench/METHOD.md)."""
+    ctx = m.doc.get("context") or {}
+    out = []
+    refs = ctx.get("calibration_refs")
+    if refs:
+        out.append(f"Calibration on {m.label}: register-register add "
+                   f"{fnum(refs['add_ticks_per_cycle'])}, multiply "
+                   f"{fnum(refs['mul_ticks_per_cycle'])} ticks/cycle "
+                   f"({fdelta(100 * refs['disagreement'])}%, tolerance "
+                   f"{fnum(100 * refs['tolerance'])}%)"
+                   + ("" if refs.get("agree") else
+                      ": they disagree, so no calibrated cycles") + ".")
+    ka = ctx.get("known_answer")
+    if ka:
+        checks = "; ".join(
+            f"{c['model']} {c['variant']} - static {fnum(c['delta'])} "
+            f"({'ok' if c['ok'] else 'off by ' + fdelta(c['diff'])})"
+            for c in ka.get("checks") or [])
+        out.append(f"Known answer on {m.label} [{ka['unit']}]: L1 "
+                   f"load-to-use {fnum(ka['l1_median'])} "
+                   f"[{fnum(ka['l1_ci95_lo'])},{fnum(ka['l1_ci95_hi'])}]"
+                   + (f"; latency {checks}" if checks else "") + ".")
+    for w in ctx.get("warnings") or []:
+        out.append(f"Warning ({m.label}): {w}.")
+    return out
+
+
 def headline(res, arch):
     """Sentences answering: is runtime_const equivalent to a static address
     or slower, and what does the pointer load cost, on this arch."""
@@ -332,6 +361,7 @@ def headline(res, arch):
                        "(emulated, not cycles): the executed-instruction "
                        "counts above are the evidence.")
             continue
+        out.extend(calibration_facts(m))
         idx = measured_index(m)
         scen = next((s for s in NATIVE_HEAD_SCENARIOS
                      if any(k[1] == s for k in idx)), None)

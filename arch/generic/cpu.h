@@ -8,7 +8,10 @@
  *   - no double-word this_cpu cmpxchg: the model uses the kernel's generic
  *     irq-off compare-and-store;
  *   - no execution gate (KCB_HAVE_EXEC_GATE 0): a compiler barrier only;
- *     the bench then keeps the latency chain busy with a pad instead.
+ *     the bench then keeps the latency chain busy with a pad instead;
+ *   - no calibration reference chains in asm: plain C on operands the
+ *     compiler cannot see (a register-register add and multiply on every
+ *     ISA this project builds), multiply assumed 3 cycles.
  */
 #ifndef KCB_ARCH_GENERIC_CPU_H
 #define KCB_ARCH_GENERIC_CPU_H
@@ -46,6 +49,25 @@ static inline uintptr_t kcb_exec_gate(uintptr_t v)
 static inline uintptr_t kcb_exec_gate_drained(uintptr_t v)
 {
 	return kcb_exec_gate(v);
+}
+#endif
+
+#ifndef KCB_HAVE_REF_CHAINS
+#define KCB_HAVE_REF_CHAINS 0
+#define KCB_MUL_LATENCY 3
+static inline uintptr_t kcb_reg_add(uintptr_t x, uintptr_t y)
+{
+	__asm__("" : "+r"(y));
+	x += y;
+	__asm__("" : "+r"(x));
+	return x;
+}
+static inline uintptr_t kcb_reg_mul(uintptr_t x, uintptr_t y)
+{
+	__asm__("" : "+r"(y));
+	x *= y;
+	__asm__("" : "+r"(x));
+	return x;
 }
 #endif
 

@@ -57,4 +57,20 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return ok;
 }
 
+/* Calibration references (bench/METHOD.md): a register-register add
+ * (1 cycle; unlike add-immediate, no core folds it at rename) and imul
+ * (3 cycles on x86 cores since Nehalem / K10). */
+#define KCB_HAVE_REF_CHAINS 1
+#define KCB_MUL_LATENCY 3
+static inline uintptr_t kcb_reg_add(uintptr_t x, uintptr_t y)
+{
+	__asm__("add %1, %0" : "+r"(x) : "r"(y) : "cc");
+	return x;
+}
+static inline uintptr_t kcb_reg_mul(uintptr_t x, uintptr_t y)
+{
+	__asm__("imul %1, %0" : "+r"(x) : "r"(y) : "cc");
+	return x;
+}
+
 #endif /* KCB_ARCH_X86_CPU_COMMON_H */

@@ -21,12 +21,15 @@ static inline uint64_t kcb_ticks(void) { return kcb_rdtscp_lfence(); }
  * it (AMD: with the dispatch-serialising MSR bit Linux sets).  v as an
  * operand keeps the compiler from moving v's computation across it.  The
  * gate starts a 64-byte line, so the code after it has the same alignment
- * in every variant (on Zen 4 one layout cost sheaves' op 3 cycles). */
+ * in every variant (on Zen 4 one layout cost sheaves' op 3 cycles).  A jmp
+ * skips the padding: executed, its nops cost the variant with more of them
+ * a cycle (Zen 5: four 11-byte nops before the gate, +1.0 cycle), so every
+ * variant runs the same "jmp; lfence" whatever its length. */
 #define KCB_HAVE_EXEC_GATE 1
 #define KCB_EXEC_GATE_INSN "lfence"
 static inline uintptr_t kcb_exec_gate(uintptr_t v)
 {
-	__asm__ __volatile__(".p2align 6\n\tlfence" : "+r"(v) : : "memory");
+	__asm__ __volatile__("jmp 1f\n\t.p2align 6\n1:\tlfence" : "+r"(v) : : "memory");
 	return v;
 }
 
