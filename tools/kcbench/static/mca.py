@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """llvm-mca-16 estimates on the real instructions of our hot paths.
 
 Block fed to llvm-mca (one code region per hot path, one llvm-mca process
@@ -24,9 +25,9 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from kcb_arches import LLVM_BIN
-from kcb_elf import real_insns
+from .elf import real_insns
 
+LLVM_BIN = "/usr/lib/llvm-16/bin"
 LLVM_MCA = LLVM_BIN + "/llvm-mca"
 THROUGHPUT_ITERS = 100
 MCA_FNS = ("site", "callsite", "latency", "inline_fields", "static_align")
@@ -183,11 +184,11 @@ def parse_output(text):
 
 
 def run_mca(arch_info, cpu, source, iterations):
-    cmd = [LLVM_MCA, "-mtriple=" + arch_info["mca_triple"], "-mcpu=" + cpu,
+    cmd = [LLVM_MCA, "-mtriple=" + arch_info.mca_triple, "-mcpu=" + cpu,
            "-iterations=%d" % iterations, "-all-stats=false", "-instruction-info=false",
            "-resource-pressure=false"]
-    if arch_info["mca_attr"]:
-        cmd.append("-mattr=" + arch_info["mca_attr"])
+    if arch_info.mca_attr:
+        cmd.append("-mattr=" + arch_info.mca_attr)
     try:
         res = subprocess.run(cmd, input=source, capture_output=True, text=True, check=False)
     except FileNotFoundError:
@@ -230,12 +231,12 @@ def estimate(arch, arch_info, paths, jobs=2):
         if blk:
             blocks.append((f"{p['fn']}.{p['model']}.{p['variant']}", blk, p))
     named = [(n, b) for n, b, _ in blocks]
-    jobs_list = [(cpu, iters) for cpu in arch_info["mca_cpus"] for iters in (THROUGHPUT_ITERS, 1)]
+    jobs_list = [(cpu, iters) for cpu in arch_info.mca_cpus for iters in (THROUGHPUT_ITERS, 1)]
     with ThreadPoolExecutor(max_workers=jobs) as ex:
         results = list(ex.map(lambda j: run_blocks(arch, arch_info, j[0], named, j[1]), jobs_list))
     by = dict(zip(jobs_list, results))
     records = []
-    for cpu in arch_info["mca_cpus"]:
+    for cpu in arch_info.mca_cpus:
         tp, tp_err, tp_errs = by[(cpu, THROUGHPUT_ITERS)]
         lat, lat_err, lat_errs = by[(cpu, 1)]
         if tp is None or lat is None:
