@@ -103,6 +103,12 @@ def _check_metric(m, where, tpc):
         _num(m, "overhead", where)
 
 
+def _record_key(r, where):
+    """(model, scenario, variant) of a record or delta object."""
+    _need(isinstance(r, dict), f"{where} is not an object")
+    return tuple(_str(r, k, where, nonempty=True) for k in ("model", "scenario", "variant"))
+
+
 def _check_measured(doc):
     ctx = _obj(doc, "context", "")
     w = "context"
@@ -129,10 +135,7 @@ def _check_measured(doc):
     seen = set()
     for i, r in enumerate(recs):
         where = f"records[{i}]"
-        _need(isinstance(r, dict), f"{where} is not an object")
-        model = _str(r, "model", where, nonempty=True)
-        scen = _str(r, "scenario", where, nonempty=True)
-        var = _str(r, "variant", where, nonempty=True)
+        model, scen, var = _record_key(r, where)
         _need(scen in SCENARIOS, f"{where}.scenario '{scen}' is unknown")
         _str(r, "note", where)
         _int(r, "ops_per_iter", where, minimum=1)
@@ -168,10 +171,7 @@ def _check_measured(doc):
     _need(isinstance(ds, list), "deltas is not a list")
     for i, d in enumerate(ds):
         where = f"deltas[{i}]"
-        _need(isinstance(d, dict), f"{where} is not an object")
-        model = _str(d, "model", where, nonempty=True)
-        scen = _str(d, "scenario", where, nonempty=True)
-        var = _str(d, "variant", where, nonempty=True)
+        model, scen, var = _record_key(d, where)
         base = _str(d, "baseline", where, nonempty=True)
         for v in (var, base):
             _need((model, scen, v) in seen,

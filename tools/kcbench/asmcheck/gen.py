@@ -1,14 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""gen_check.py: write tests/asm/<arch>.check from a build, for when a
-sequence changes on purpose (like LLVM's update_*_checks).
-
-Every instruction of every kcb_site__*/kcb_callsite__* symbol becomes one
-CHECK-NEXT line, anchored at both ends, so an added, dropped or changed
-instruction fails.  Abstracted (they move with the link, not the code):
-numbers (addresses, displacements, unpatched immediates), except arm64
-`lsl #N` shifts; on ppc64le the TOC-pointer `addis` that the linker may turn
-into a `nop` (and the base register of the following access).
-"""
+"""gen_check.py's generator: one anchored CHECK-NEXT line per instruction
+of every checked symbol, with link-dependent numbers abstracted (the rules
+are in tools/asmcheck/gen_check.py's usage text)."""
 import argparse
 import re
 import sys

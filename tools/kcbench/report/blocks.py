@@ -5,6 +5,7 @@ markdown.py and text.py.
 Blocks: ("h", level, text) ("p", text) ("list", [text]) ("code", [line])
 ("kv", [(key, value)]) ("table", Table); ("md", block) and ("txt", block)
 appear in one format only."""
+from ..vocab import MODELS, VARIANTS, sort_keys
 
 
 class Table:
@@ -38,6 +39,16 @@ class Labels:
         out = [f"[{i + 1}] {n}" for i, n in enumerate(self.used)]
         self.used = []
         return out
+
+
+def model_variant_rows(pairs, columns, cell, notes):
+    """One row per (model, variant) pair in vocab order, labelled with its
+    note marker, then cell(model, variant, column) per column ("-" where it
+    gives nothing).  Returns (rows, labels) for the table's legend."""
+    lab = Labels(notes)
+    rows = [[lab(v, model)] + [cell(model, v, c) or "-" for c in columns]
+            for model, v in sort_keys(pairs, MODELS, VARIANTS)]
+    return rows, lab
 
 
 def for_format(blocks, fmt):

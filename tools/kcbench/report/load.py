@@ -118,12 +118,25 @@ def load_file(path):
     return kind, doc
 
 
-class Measured:
+class ResultsFile:
+    """One results file of one arch."""
+
     def __init__(self, path, doc):
         self.path = path
         self.doc = doc
         self.ctx = doc["context"]
         self.arch = self.ctx["arch"]
+
+
+class Static(ResultsFile):
+    """<arch>-static.json: read through .doc."""
+
+
+class Measured(ResultsFile):
+    """<arch>-<host>.json: kcb_bench's records, labelled by host."""
+
+    def __init__(self, path, doc):
+        super().__init__(path, doc)
         self.host = self.ctx["host"]
         self.label = self.host  # made unique by Results.add
         self.records = doc["records"]
@@ -131,14 +144,6 @@ class Measured:
     @property
     def qemu(self):
         return self.ctx.get("execution") == "qemu"
-
-
-class Static:
-    def __init__(self, path, doc):
-        self.path = path
-        self.doc = doc
-        self.ctx = doc["context"]
-        self.arch = self.ctx["arch"]
 
 
 def _static_facts(doc):

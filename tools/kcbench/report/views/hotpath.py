@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Hot-path symbols kcb_<fn>__<model>__<variant>: bytes/insns per function,
 and the bloat-o-meter table of every symbol."""
-from ...vocab import MODELS, VARIANTS, sort_keys
-from ..blocks import Labels, Table
+from ..blocks import Table, model_variant_rows
 from ..facts import fns_present, symbols
 from ..fmt import fdelta
 
@@ -10,16 +9,12 @@ from ..fmt import fdelta
 def hotpath_table(st, notes):
     syms = symbols(st)
     fns = [f for f in fns_present(st) if f != "site"]
-    keys = sort_keys({(k[1], k[2]) for k in syms if k[0] in fns},
-                     MODELS, VARIANTS)
-    lab = Labels(notes)
-    rows = []
-    for model, v in keys:
-        row = [lab(v, model)]
-        for f in fns:
-            s = syms.get((f, model, v))
-            row.append(f"{s['bytes']}/{s['insns']}" if s else "-")
-        rows.append(row)
+
+    def cell(model, v, f):
+        s = syms.get((f, model, v))
+        return s and f"{s['bytes']}/{s['insns']}"
+    rows, lab = model_variant_rows({(k[1], k[2]) for k in syms if k[0] in fns},
+                                   fns, cell, notes)
     if not rows:
         return None
     return Table("Hot-path symbols kcb_<fn>__<model>__<variant> "

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """llvm-mca estimates [mca-cycles(<cpu>)] of one function's hot paths."""
-from ...vocab import MODELS, SCENARIO_FNS, VARIANTS, order, sort_keys
-from ..blocks import Labels, Table
+from ...vocab import SCENARIO_FNS, order
+from ..blocks import Table, model_variant_rows
 from ..facts import mca_cpus, mca_recs
 from ..fmt import fnum
 
@@ -13,17 +13,13 @@ def mca_blocks(st, notes):
     if ok:
         fns = order({k[1] for k in recs}, SCENARIO_FNS)
         fn = fns[0]
-        keys = sort_keys({(k[2], k[3]) for k in recs if k[1] == fn},
-                         MODELS, VARIANTS)
-        lab = Labels(notes)
-        rows = []
-        for model, v in keys:
-            row = [lab(v, model)]
-            for cpu in ok:
-                r = recs.get((cpu, fn, model, v))
-                row.append(f"{fnum(r['throughput_cycles'])}/"
-                           f"{fnum(r.get('latency_cycles'))}" if r else "-")
-            rows.append(row)
+
+        def cell(model, v, cpu):
+            r = recs.get((cpu, fn, model, v))
+            return r and (f"{fnum(r['throughput_cycles'])}/"
+                          f"{fnum(r.get('latency_cycles'))}")
+        rows, lab = model_variant_rows({(k[2], k[3]) for k in recs if k[1] == fn},
+                                       ok, cell, notes)
         mca = st.ctx.get("llvm_mca") or "llvm-mca"
         blocks.append(("table", Table(
             f"llvm-mca estimates for kcb_{fn}__* [mca-cycles(<cpu>): "

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """QEMU executed instructions per op [qemu-insns], per function."""
-from ...vocab import MODELS, SCENARIO_FNS, VARIANTS, order, sort_keys
-from ..blocks import Labels, Table
+from ...vocab import SCENARIO_FNS, order
+from ..blocks import Table, model_variant_rows
 from ..facts import qemu_recs
 from ..fmt import fnum
 
@@ -13,20 +13,15 @@ def qemu_table(st, notes):
         why = qa.get("reason") or "no records"
         return ("p", f"QEMU executed instructions per op: skipped: {why}")
     fns = order({k[0] for k in q}, SCENARIO_FNS)
-    keys = sort_keys({(k[1], k[2]) for k in q}, MODELS, VARIANTS)
-    lab = Labels(notes)
-    rows = []
-    for model, v in keys:
-        row = [lab(v, model)]
-        for f in fns:
-            r = q.get((f, model, v))
-            if not r:
-                row.append("-")
-                continue
-            hp = r.get("hotpath_insns_per_op")
-            row.append(fnum(r.get("insns_per_op")) +
-                       (f" ({fnum(hp)})" if hp is not None else ""))
-        rows.append(row)
+
+    def cell(model, v, f):
+        r = q.get((f, model, v))
+        if not r:
+            return None
+        hp = r.get("hotpath_insns_per_op")
+        return (fnum(r.get("insns_per_op")) +
+                (f" ({fnum(hp)})" if hp is not None else ""))
+    rows, lab = model_variant_rows({(k[1], k[2]) for k in q}, fns, cell, notes)
     ctx = st.ctx
     qv = ctx.get("qemu_version") or "?"
     cpu = ctx.get("qemu_cpu") or "default"
