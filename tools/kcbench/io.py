@@ -15,6 +15,9 @@ EXIT_USAGE = 2     # bad input: one line on stderr
 EXIT_INTERNAL = 3  # a bug: still one line
 EXIT_INTERRUPTED = 130
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 class KcbError(Exception):
     """Bad input or a failed step: the tools print str(e) as one line and
@@ -50,6 +53,7 @@ def write_atomic(files):
             os.makedirs(d, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
             tmps.append((tmp, path))
+            os.fchmod(fd, 0o666 & ~_UMASK)  # as open() would, not mkstemp's 0600
             binary = isinstance(text, bytes)
             with os.fdopen(fd, "wb" if binary else "w",
                            encoding=None if binary else "utf-8") as f:
