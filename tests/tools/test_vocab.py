@@ -262,7 +262,7 @@ def check_python(source, name="<source>"):
         elif isinstance(node, ast.Dict):
             keys = [k.value for k in node.keys
                     if isinstance(k, ast.Constant) and isinstance(k.value, str)]
-            for kind in ("arch", "variant"):
+            for kind in ("arch", "variant", "fn"):
                 known = NAMES[kind]
                 if len(keys) >= 3 and sum(k in known for k in keys) >= len(keys) - 1:
                     for k in keys:

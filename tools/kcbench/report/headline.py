@@ -2,7 +2,7 @@
 """The per-arch headline: is runtime_const equivalent to a static address,
 and what does the pointer load cost."""
 
-from ..vocab import MODELS, VARIANTS, order
+from ..vocab import MODELS, POINTER_VARIANT, PROJECTED_VARIANT, STATIC_VARIANT, VARIANTS, order
 from .facts import all_notes, measured_index, paired_index, qemu_recs, site_rows
 from .fmt import fdelta, fnum
 from .stats import differ, paired
@@ -51,14 +51,14 @@ def headline(res, arch):
         byv = {r["variant"]: r for r in rows
                if r["model"] in (None, model)}
         rc = [v for v in byv if v.startswith("runtime_const")
-              or v == "projected"]
+              or v == PROJECTED_VARIANT]
         claims = []
-        if "static" in byv and "pointer" in byv:
-            claims.append(_vs(byv["static"], byv["pointer"],
+        if STATIC_VARIANT in byv and POINTER_VARIANT in byv:
+            claims.append(_vs(byv[STATIC_VARIANT], byv[POINTER_VARIANT],
                               "static vs pointer"))
         for v in rc:
-            if "static" in byv:
-                claims.append(_vs(byv[v], byv["static"],
+            if STATIC_VARIANT in byv:
+                claims.append(_vs(byv[v], byv[STATIC_VARIANT],
                                   f"{_label(v, notes)} vs static"))
         if claims:
             where = f" ({model})" if model else ""
@@ -68,13 +68,13 @@ def headline(res, arch):
         qa = (st.doc.get("qemu") or {})
         if q:
             qm = _pick_model([(k[1],) for k in q if k[0] == "callsite"])
-            base = q.get(("callsite", qm, "static"))
+            base = q.get(("callsite", qm, STATIC_VARIANT))
             if base and base.get("insns_per_op") is not None:
                 ds = []
                 for v in order({k[2] for k in q if k[0] == "callsite"
                                 and k[1] == qm}, VARIANTS):
                     r = q[("callsite", qm, v)]
-                    if v == "static" or r.get("insns_per_op") is None:
+                    if v == STATIC_VARIANT or r.get("insns_per_op") is None:
                         continue
                     ds.append(f"{v} - static = "
                               f"{fdelta(r['insns_per_op'] - base['insns_per_op'])}")
@@ -101,7 +101,7 @@ def headline(res, arch):
         if scen is None:
             continue
         model = _pick_model([k for k in idx if k[1] == scen])
-        st_rec = idx.get((model, scen, "static"))
+        st_rec = idx.get((model, scen, STATIC_VARIANT))
         if not st_rec:
             continue
         unit = st_rec["primary"]
@@ -109,10 +109,10 @@ def headline(res, arch):
         ds, verdicts = [], {}
         for v in order({k[2] for k in idx if k[1] == scen and k[0] == model},
                        VARIANTS):
-            if v == "static":
+            if v == STATIC_VARIANT:
                 continue
             r = idx[(model, scen, v)]
-            pd = paired_index(m).get((model, scen, v, "static"))
+            pd = paired_index(m).get((model, scen, v, STATIC_VARIANT))
             if pd and unit in pd.get("metrics", {}):
                 d = paired(pd["metrics"][unit])
             else:
@@ -134,7 +134,7 @@ def headline(res, arch):
         out.append(f"Measured on {m.label} [{unit}/op, median, {scen}, "
                    f"{model}; {meth}]: " + "; ".join(ds) + ".")
         for v in rc:
-            if v in verdicts and v != "projected":
+            if v in verdicts and v != PROJECTED_VARIANT:
                 word, d = verdicts[v]
                 what = ("equivalent to a static address"
                         if word == "not distinguishable" else

@@ -25,12 +25,13 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
+from ..vocab import FNS
 from .elf import real_insns
 
 LLVM_BIN = "/usr/lib/llvm-16/bin"
 LLVM_MCA = LLVM_BIN + "/llvm-mca"
 THROUGHPUT_ITERS = 100
-MCA_FNS = ("site", "callsite", "latency", "inline_fields", "static_align")
+MCA_FNS = tuple(f for f in FNS if f != "many_caches")  # see above: no single block
 
 S390_COND_BRANCH = re.compile(r"^(c|cl)(g)?(r|i)?[jb]|^j(?!g?$)|^brc|^bc|^brct")
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Measured timings of one results file: per unit and model, scenarios down,
 variants across."""
-from ...vocab import MODELS, VARIANTS, order
+from ...vocab import MODELS, STATIC_VARIANT, VARIANTS, order
 from ..blocks import Labels, Table
 from ..facts import measured_index, measured_units, scenarios_present, unit_label
 from ..fmt import fci, fdelta
@@ -48,12 +48,12 @@ def measured_tables(m, notes):
                     row.append(fdelta(a["median"] - b["median"]) if ok
                                else "-")
                 rows.append(row)
-            if "static" in variants:
+            if STATIC_VARIANT in variants:
                 for av in align:
                     met = cell("static_align", av)
                     if met:
                         rows.append([f"static_align {av[7:]}"] +
-                                    [fci(met) if v == "static" else ""
+                                    [fci(met) if v == STATIC_VARIANT else ""
                                      for v in variants])
             if all(all(c in ("-", "") for c in r[1:]) for r in rows):
                 continue
@@ -64,7 +64,7 @@ def measured_tables(m, notes):
             if cold:
                 leg.append("cold - callsite: cold_pointer median minus "
                            "callsite median (the cold-pointer penalty)")
-            if align and "static" in variants:
+            if align and STATIC_VARIANT in variants:
                 leg.append("static_align a8/a64: the static instance "
                            "aligned to 8 / 64 bytes")
             leg.append("- = not run for this variant")
