@@ -7,7 +7,7 @@ from .io import KcbError
 from .report.facts import measured_index
 from .report.fmt import fnum
 from .report.stats import ALPHA, differ
-from .vocab import ARCH_NAMES, order
+from .vocab import ARCH_NAMES, mca_unit, order
 
 
 class Tolerance:
@@ -109,7 +109,7 @@ def compare(run, base, tol, only=None):
             k = (r.get("cpu"), r.get("fn"), r.get("model"), r.get("variant"))
             if k in o_mca and r.get("throughput_cycles") != \
                     o_mca[k]["throughput_cycles"]:
-                notes.append(f"{arch}: mca-cycles({k[0]}) {k[1]} {k[2]} "
+                notes.append(f"{arch}: {mca_unit(k[0])} {k[1]} {k[2]} "
                              f"{k[3]}: {fnum(o_mca[k]['throughput_cycles'])}"
                              f" -> {fnum(r['throughput_cycles'])} "
                              "(estimate, not gated)")

@@ -89,6 +89,21 @@ EMULATED_TIME_UNIT = "emulated-ns"
 PERF_UNITS = ("instructions", "L1-dcache-load-misses")
 UNITS = NATIVE_TIME_UNITS + (EMULATED_TIME_UNIT,) + PERF_UNITS
 
+# static units (tools/static_metrics.py), with what each counts
+QEMU_INSNS_UNIT = "qemu-insns"
+STATIC_UNITS = {
+    "bytes": "ELF st_size",
+    "insns": "objdump instructions in the symbol",
+    QEMU_INSNS_UNIT: "executed instructions, QEMU TCG plugin",
+    "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = cycles/iteration "
+                         "at 100 iterations; latency_cycles = total cycles of 1 iteration",
+}
+
+
+def mca_unit(cpu):
+    """llvm-mca's estimate is in the cycles of one CPU model: mca-cycles(cpu)."""
+    return f"mca-cycles({cpu})"
+
 
 def order(seq, known):
     """Known names first in their canonical order, then the rest sorted."""

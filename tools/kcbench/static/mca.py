@@ -25,7 +25,7 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from ..vocab import FNS
+from ..vocab import FNS, mca_unit
 from .elf import real_insns
 
 LLVM_BIN = "/usr/lib/llvm-16/bin"
@@ -242,18 +242,18 @@ def estimate(arch, arch_info, paths, jobs=2):
         lat, lat_err, lat_errs = by[(cpu, 1)]
         if tp is None or lat is None:
             records.append(dict(cpu=cpu, status="no model", reason=tp_err or lat_err,
-                                unit=f"mca-cycles({cpu})"))
+                                unit=mca_unit(cpu)))
             continue
         for name, blk, p in blocks:
             t, l = tp.get(name), lat.get(name)
             if not t or not l:
                 records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                    unit=f"mca-cycles({cpu})", status="no model",
+                                    unit=mca_unit(cpu), status="no model",
                                     reason=tp_errs.get(name) or lat_errs.get(name)
                                     or "llvm-mca gave no result for this block"))
                 continue
             records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                unit=f"mca-cycles({cpu})", insns=len(blk),
+                                unit=mca_unit(cpu), insns=len(blk),
                                 throughput_cycles=round(t["total_cycles"] / t["iterations"], 3),
                                 block_rthroughput=t["rthroughput"],
                                 latency_cycles=l["total_cycles"]))

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .. import results
 from ..io import KcbError, json_text, write_atomic
-from ..vocab import ARCHES, POINTER_VARIANT
+from ..vocab import ARCHES, POINTER_VARIANT, STATIC_UNITS
 from . import mca as kcb_mca
 from . import qemu as kcb_qemu
 from .elf import Elf, Listing, materialisation, real_insns, run_objdump, sequence_name
@@ -216,10 +216,7 @@ def run(args):
             "mca_note": info.mca_note,
             "mca_status": "skipped (--no-mca)" if args.no_mca else "run",
             "binary": os.path.abspath(driver),
-            "units": {"bytes": "ELF st_size", "insns": "objdump instructions in the symbol",
-                      "qemu-insns": "executed instructions, QEMU TCG plugin",
-                      "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = cycles/iteration "
-                                           "at 100 iterations; latency_cycles = total cycles of 1 iteration"},
+            "units": dict(STATIC_UNITS),
         },
         "symbols": symbols,
         "sites": sites,

@@ -20,6 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from ..io import REPO, KcbError
+from ..vocab import QEMU_INSNS_UNIT
 
 PLUGIN_DIR = os.path.join(REPO, "tools", "qemu_plugin")
 KIND_NAMES = {0: "site", 1: "void", 2: "chain", 3: "indexed"}
@@ -133,7 +134,7 @@ def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
     results = [_per_op(_pair(o, p), kinds) for o, p in outs]
     identical = all(r == results[0] for r in results[1:])
     shown = " ".join(c if "@CFG@" not in c else c.replace("@CFG@", "<cfg>") for c in cmd)
-    return dict(available=True, reason="", unit="qemu-insns", n=n, runs=runs,
+    return dict(available=True, reason="", unit=QEMU_INSNS_UNIT, n=n, runs=runs,
                 identical_over_runs=identical, command=shown, records=results[0])
 
 
