@@ -19,13 +19,10 @@ from .vocab import EMULATED_TIME_UNIT, NATIVE_TIME_UNITS, SCENARIOS
 SCHEMA_VERSION = 1
 
 
-class _Bad(Exception):
-    pass
-
-
 def _need(cond, msg):
+    """msg names the field; validate() puts the file name in front."""
     if not cond:
-        raise _Bad(msg)
+        raise KcbError(msg)
 
 
 def _is_num(x):
@@ -290,7 +287,7 @@ def validate(doc, name="results"):
             _check_measured(doc)
         else:
             _check_static(doc)
-    except _Bad as e:
+    except KcbError as e:
         raise KcbError(f"{name}: {str(e).lstrip('.')}") from None
 
 
