@@ -20,8 +20,9 @@ import subprocess
 import sys
 import tempfile
 
+# the kcbench package lives in tools/ (this script is an entry point)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-import kcb_results  # noqa: E402
+from kcbench import results  # noqa: E402
 
 BAR_REL, BAR_ABS = 0.02, 0.3
 
@@ -41,7 +42,7 @@ def run_ours(exe, runs, cpu, tmp):
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode:
             sys.exit(f"precision: {' '.join(cmd)} failed: {r.stderr.strip().splitlines()[-1:]}")
-        doc = kcb_results.load(out)
+        doc = results.load(out)
         ctx = doc["context"]
         print(f"kcb_bench run {i + 1}/{runs}: {ctx.get('seconds', 0):.1f} s; "
               f"{ctx.get('contention', 'no contention note')}", file=sys.stderr)

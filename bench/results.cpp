@@ -41,7 +41,7 @@ void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double
 const kcb_metric &kcb_primary(const kcb_measurement &m)
 {
 	static const char *const order[] = {"pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks",
-					    "cycle-ticks", "ns", "emulated-ns"};
+					    "ns", "emulated-ns"};
 	for (const char *u : order)
 		for (const kcb_metric &x : m.metrics)
 			if (x.unit == u)

@@ -1,7 +1,7 @@
 """Shared look for every plot: one fixed colour per variant, hatches for the
 asm-generic fallback and projected sequences, PNG+SVG output."""
+import io
 import os
-import sys
 
 import matplotlib
 
@@ -9,8 +9,7 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "tools"))
+from kcbench.io import write_atomic  # noqa: E402
 
 COLOURS = {
     "pointer": "#d62728",
@@ -104,16 +103,14 @@ def _short(y):
 
 
 def save(fig, outdir, name):
-    os.makedirs(outdir, exist_ok=True)
-    paths = []
+    files = {}
     for ext in ("png", "svg"):
-        p = os.path.join(outdir, f"{name}.{ext}")
-        tmp = os.path.join(outdir, f".tmp-{name}.{ext}")
-        fig.savefig(tmp, dpi=110, bbox_inches="tight", format=ext)
-        os.replace(tmp, p)
-        paths.append(p)
+        buf = io.BytesIO()
+        fig.savefig(buf, dpi=110, bbox_inches="tight", format=ext)
+        files[os.path.join(outdir, f"{name}.{ext}")] = buf.getvalue()
     plt.close(fig)
-    return paths
+    write_atomic(files)
+    return list(files)
 
 
 def safe_name(s):

@@ -9,17 +9,16 @@ one line on stderr for bad input."""
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
+# the one place plots/ reaches the kcbench package in tools/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 
 import kcb_plot_style  # noqa: E402,F401  (selects the Agg backend first)
 import plot_bytes  # noqa: E402
 import plot_cold  # noqa: E402
 import plot_mca  # noqa: E402
 import plot_measured  # noqa: E402
-from kcb_report_cli import Parser, rel, run  # noqa: E402
-from kcb_report_load import ReportError, load  # noqa: E402
+from kcbench.io import KcbError, Parser, rel, run  # noqa: E402
+from kcbench.report.load import load  # noqa: E402
 
 PLOTS = [("bytes", plot_bytes), ("measured", plot_measured),
          ("llvm-mca", plot_mca), ("cold-pointer penalty", plot_cold)]
@@ -33,7 +32,7 @@ def main(argv):
     a = p.parse_args(argv)
     if a.out is None:
         if len(a.inputs) != 1 or not os.path.isdir(a.inputs[0]):
-            raise ReportError("give -o <outdir> when plotting several inputs")
+            raise KcbError("give -o <outdir> when plotting several inputs")
         a.out = os.path.join(a.inputs[0], "plots")
     res = load(a.inputs)
     n = 0
@@ -45,7 +44,7 @@ def main(argv):
             n += 1
             print(f"plots: wrote {rel(f)}")
     if n == 0:
-        raise ReportError("nothing to plot in these results")
+        raise KcbError("nothing to plot in these results")
     return 0
 
 

@@ -1,8 +1,8 @@
 """Bytes per call site and hot-path bytes, by arch and variant."""
 import kcb_plot_style as S
 from kcb_plot_style import plt
-from kcb_report_facts import site_rows, symbols
-from kcb_report_load import MODELS, VARIANTS, order
+from kcbench.report.facts import site_rows, symbols
+from kcbench.vocab import MODELS, VARIANTS, order
 
 
 def plot(res, outdir):

@@ -2,8 +2,8 @@
 one panel per results file (each in its own unit)."""
 import kcb_plot_style as S
 from kcb_plot_style import plt
-from kcb_report_facts import measured_index, measured_units, unit_label
-from kcb_report_load import MODELS, VARIANTS, order
+from kcbench.report.facts import measured_index, measured_units, unit_label
+from kcbench.vocab import MODELS, VARIANTS, order
 
 
 def _penalty(idx, model, v, unit):

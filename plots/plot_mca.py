@@ -1,8 +1,8 @@
 """llvm-mca estimates by CPU model: throughput and latency per arch."""
 import kcb_plot_style as S
 from kcb_plot_style import plt
-from kcb_report_facts import all_notes, mca_cpus, mca_recs
-from kcb_report_load import MODELS, VARIANTS, order
+from kcbench.report.facts import all_notes, mca_cpus, mca_recs
+from kcbench.vocab import MODELS, VARIANTS, order
 
 FN = "callsite"
 

@@ -2,8 +2,8 @@
 (arch, host) results file, in its primary unit."""
 import kcb_plot_style as S
 from kcb_plot_style import plt
-from kcb_report_facts import measured_index, measured_units, unit_label
-from kcb_report_load import MODELS, SCENARIOS, VARIANTS, order
+from kcbench.report.facts import measured_index, measured_units, unit_label
+from kcbench.vocab import MODELS, SCENARIOS, VARIANTS, order
 
 
 def _err(met):

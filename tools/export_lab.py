@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Pack one arch's built bench binary for a lab machine of that arch.
 
 <out>/<arch>/ gets kcb_bench, run.sh (POSIX sh, needs nothing else) and
@@ -8,11 +9,13 @@ merged with `tools/report merge`.
 """
 import argparse
 import hashlib
-import json
 import os
 import shutil
 import subprocess
 import sys
+
+from kcbench.io import KcbError, json_text, write_atomic
+from kcbench.vocab import arch_by_preset
 
 RUNNER = """#!/bin/sh
 # kcache-bench lab runner for {arch} ({triple}), built from {git_rev}.
@@ -27,11 +30,6 @@ host=$(hostname -s 2>/dev/null || hostname)
 KCB_COMMAND="run.sh $*" exec "$here/kcb_bench" --out "$here/{archdir}-$host.json" "$@"
 """
 
-UNAME = {"x86_64": "x86_64", "aarch64": "aarch64|arm64", "riscv64": "riscv64",
-         "s390x": "s390x", "ppc64le": "ppc64le", "armhf": "armv7l|armv8l|aarch64",
-         "i686": "i686|i586|x86_64", "mips64el": "mips64"}
-
-
 def fail(msg):
     print(f"export_lab: {msg}", file=sys.stderr)
     sys.exit(2)
@@ -44,8 +42,10 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    if a.arch not in UNAME:
+    arch = arch_by_preset(a.arch)
+    if arch is None:
         fail(f"unknown arch '{a.arch}'")
+    uname_ok = "|".join(arch.uname_m)
     binary = os.path.join(a.build, "bench", "kcb_bench")
     if not os.path.isfile(binary):
         fail(f"{binary} not built: run ./run_all.sh --arch {a.arch} first")
@@ -68,16 +68,14 @@ def main():
     triple = cache.get("KCB_TRIPLE", "unknown")
     expected = {"arch": a.archdir, "preset": a.arch, "triple": triple, "git_rev": rev,
                 "flags": cache.get("CMAKE_CXX_FLAGS", ""), "kcb_bench_sha256": digest,
-                "uname_m": UNAME[a.arch]}
-    tmp = os.path.join(dest, "expected.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(expected, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, os.path.join(dest, "expected.json"))
+                "uname_m": uname_ok}
     runner = os.path.join(dest, "run.sh")
-    with open(runner, "w") as f:
-        f.write(RUNNER.format(arch=a.arch, archdir=a.archdir, triple=triple, git_rev=rev,
-                              uname_ok=UNAME[a.arch]))
+    try:
+        write_atomic({os.path.join(dest, "expected.json"): json_text(expected, indent=2),
+                      runner: RUNNER.format(arch=a.arch, archdir=a.archdir, triple=triple,
+                                            git_rev=rev, uname_ok=uname_ok)})
+    except KcbError as e:
+        fail(str(e))
     os.chmod(runner, 0o755)
     print(f"exported {a.arch}: {dest}/ (kcb_bench, run.sh, expected.json)")
 

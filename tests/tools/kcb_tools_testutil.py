@@ -12,7 +12,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 FIXTURES = os.path.join(HERE, "fixtures")
 PY = "/usr/bin/python3"
-sys.path.insert(0, os.path.join(REPO, "tools"))
+# the one place the tests reach tools/ (the kcbench package) and plots/
+sys.path[:0] = [os.path.join(REPO, "tools"), os.path.join(REPO, "plots")]
 
 
 def tool(*args, timeout=60):

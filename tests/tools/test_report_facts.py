@@ -8,9 +8,12 @@ try:
 except ImportError:
     import kcb_tools_testutil as U  # noqa: F401
 
-from kcb_report_facts import count_loads, insns_of, seq_text, fdelta
-from kcb_report_stats import differ, paired
-from kcb_report_text import Table, to_text, to_markdown
+from kcbench.report.blocks import Table
+from kcbench.report.fmt import fdelta
+from kcbench.report.markdown import to_markdown
+from kcbench.report.sequence import count_loads, insns_of, seq_text
+from kcbench.report.stats import differ, paired
+from kcbench.report.text import to_text
 
 
 class Loads(unittest.TestCase):

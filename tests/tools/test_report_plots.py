@@ -1,7 +1,6 @@
 """plots/plot_all.py renders every plot as PNG and SVG, with one fixed
 colour per variant across all of them, and units in titles and axes."""
 import os
-import sys
 import unittest
 
 try:
@@ -9,7 +8,6 @@ try:
 except ImportError:
     import kcb_tools_testutil as U
 
-sys.path.insert(0, os.path.join(U.REPO, "plots"))
 
 EXPECTED = ["bytes", "mca", "cold_pointer_penalty",
             "measured-x86_64-fixture-x86", "measured-arm64-fixture-x86"]

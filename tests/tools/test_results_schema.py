@@ -5,14 +5,18 @@ import copy
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOLS = os.path.join(HERE, "..", "..", "tools")
-sys.path.insert(0, TOOLS)
-import kcb_results  # noqa: E402
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
+
+from kcbench import results as kcb_results
+from kcbench.io import KcbError
+
+TOOLS = os.path.join(U.REPO, "tools")
 
 
 def metric(med, unit_samples=None):
@@ -70,7 +74,7 @@ def static():
 
 
 def bad(test, doc, fragment):
-    with test.assertRaises(kcb_results.ResultsError) as cm:
+    with test.assertRaises(KcbError) as cm:
         kcb_results.validate(doc, "f.json")
     msg = str(cm.exception)
     test.assertNotIn("\n", msg)
@@ -214,11 +218,11 @@ class Files(unittest.TestCase):
                                  ("trunc.json", json.dumps(measured())[:200], "not valid JSON"),
                                  ("list.json", "[]", "top level")):
             p = self.write(name, text)
-            with self.assertRaises(kcb_results.ResultsError) as cm:
+            with self.assertRaises(KcbError) as cm:
                 kcb_results.load(p)
             self.assertIn(frag, str(cm.exception))
             self.assertNotIn("\n", str(cm.exception))
-        with self.assertRaises(kcb_results.ResultsError):
+        with self.assertRaises(KcbError):
             kcb_results.load(os.path.join(self.tmp.name, "missing.json"))
 
     def test_cli(self):

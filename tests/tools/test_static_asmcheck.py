@@ -3,16 +3,17 @@ came from, reject a changed sequence (doctored listing), and keep what
 matters (mnemonics, registers, symbols) while abstracting addresses."""
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tools", "asmcheck"))
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
 
-import gen_check  # noqa: E402
-import run_check  # noqa: E402
+from kcbench.asmcheck import check, gen, listing
+
+REPO = U.REPO
 
 LISTING = """
 Disassembly of section .text:
@@ -43,13 +44,13 @@ Disassembly of section .text:
 CHECKER = ["/usr/bin/python3", os.path.join(REPO, "tools", "asmcheck", "run_check.py")]
 
 
-@unittest.skipUnless(os.path.exists(run_check.FILECHECK), "FileCheck (llvm-16) not installed")
+@unittest.skipUnless(os.path.exists(check.FILECHECK), "FileCheck (llvm-16) not installed")
 class AsmCheck(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="kcb-asm-test-")
         self.check = os.path.join(self.tmp, "x86_64.check")
         with open(self.check, "w") as f:
-            f.write(gen_check.generate("x86_64", run_check.reduce_listing(LISTING)))
+            f.write(gen.generate("x86_64", listing.reduce_listing(LISTING)))
 
     def run_on(self, listing, *extra):
         path = os.path.join(self.tmp, "listing.txt")
@@ -83,19 +84,19 @@ class AsmCheck(unittest.TestCase):
         self.assertNotEqual(self.run_on(LISTING, "--doctored").returncode, 0)
 
     def test_patterns_keep_registers_and_symbols(self):
-        p = gen_check.pattern("x86_64", "mov 0x2c5a9(%rip),%rax # 42e020 <kcb_cachep_sheaves_0>")
+        p = gen.pattern("x86_64", "mov 0x2c5a9(%rip),%rax # 42e020 <kcb_cachep_sheaves_0>")
         self.assertIn("(%rip),%rax", p)
         self.assertIn("<kcb_cachep_sheaves_0>", p)
         self.assertNotIn("2c5a9", p)
-        self.assertEqual(gen_check.pattern("arm64", "movk x0, #0x89ab, lsl #16"),
+        self.assertEqual(gen.pattern("arm64", "movk x0, #0x89ab, lsl #16"),
                          "movk x0, #{{-?(0x)?[0-9a-f]+}}, lsl #16")
-        self.assertEqual(gen_check.pattern("riscv64", "addiw a5,a5,1383"),
+        self.assertEqual(gen.pattern("riscv64", "addiw a5,a5,1383"),
                          "addiw a5,a5,{{-?(0x)?[0-9a-f]+}}")
 
     def test_only_checked_symbols_in_name_order(self):
-        blocks = run_check.reduce_listing(LISTING)
+        blocks = listing.reduce_listing(LISTING)
         self.assertNotIn("kcb_unrelated", blocks)
-        text = run_check.render(blocks)
+        text = listing.render(blocks)
         self.assertTrue(text.startswith("kcb_callsite__sheaves__static:\nsub $0x8,%rsp\n"))
 
 

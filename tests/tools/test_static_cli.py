@@ -10,11 +10,16 @@ import tempfile
 import time
 import unittest
 
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
+
+from kcbench.vocab import ARCHES
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 TOOL = os.path.join(REPO, "tools", "static_metrics.py")
-PRESET = {"x86_64": "x86_64", "arm64": "aarch64", "riscv64": "riscv64", "s390x": "s390x",
-          "ppc64le": "ppc64le", "armhf": "armhf", "i686": "i686", "mips64el": "mips64el"}
 # runtime_const call-site bytes the kernel's sequences have (issue 3 bars)
 RC_BYTES = {"x86_64": 10, "arm64": 16, "riscv64": 32, "s390x": 12}
 
@@ -73,8 +78,8 @@ class Bars(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="kcb-static-bars-")
         cls.docs = {}
         t0 = time.monotonic()
-        for arch, preset in PRESET.items():
-            b = os.path.join(BUILDS, preset)
+        for arch, info in ARCHES.items():
+            b = os.path.join(BUILDS, info.preset)
             if not os.path.exists(os.path.join(b, "tools", "kcb_count")):
                 continue
             out = os.path.join(cls.tmp, f"{arch}-static.json")

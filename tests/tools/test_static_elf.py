@@ -1,15 +1,18 @@
-"""tools/kcb_elf.py + static_metrics.bloat: objdump parsing, the per-arch
+"""kcbench.static.elf + kcbench.static.metrics.bloat: objdump parsing, the per-arch
 call-site materialisation rules, and the bloat-o-meter rows, on listings
 copied from real builds of kcb_count."""
 import os
-import sys
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools"))
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
 
-from kcb_elf import Listing, materialisation, sequence_name, parse_symbol, default_note  # noqa: E402
-import static_metrics  # noqa: E402
+from kcbench.static import metrics as static_metrics
+from kcbench.static.elf import Listing, default_note, materialisation, parse_symbol, sequence_name
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # (arch, listing of one kcb_site__ function, symbol size, bytes, insns, sequence)
 SITES = [

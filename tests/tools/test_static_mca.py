@@ -1,16 +1,17 @@
-"""tools/kcb_mca.py: the block fed to llvm-mca (fall-through path, control
+"""kcbench.static.mca: the block fed to llvm-mca (fall-through path, control
 flow removed), syntax conversion, output parsing, and real llvm-mca-16 runs
 including the "no model" reporting."""
 import os
-import sys
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools"))
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
 
-import kcb_mca  # noqa: E402
-from kcb_arches import ARCHES  # noqa: E402
-from kcb_elf import Listing  # noqa: E402
+from kcbench.static import mca as kcb_mca
+from kcbench.static.elf import Listing
+from kcbench.vocab import ARCHES
 
 X86_CALLSITE = """
 0000000000401b00 <kcb_callsite__sheaves__pointer>:
@@ -98,7 +99,7 @@ class RealMca(unittest.TestCase):
 
     def test_x86_numbers_for_every_cpu(self):
         recs = kcb_mca.estimate("x86_64", ARCHES["x86_64"], self.paths(X86_CALLSITE, "x86_64", "callsite"))
-        self.assertEqual([r["cpu"] for r in recs], ARCHES["x86_64"]["mca_cpus"])
+        self.assertEqual([r["cpu"] for r in recs], list(ARCHES["x86_64"].mca_cpus))
         for r in recs:
             self.assertNotIn("status", r)
             self.assertEqual(r["unit"], f"mca-cycles({r['cpu']})")
@@ -107,7 +108,7 @@ class RealMca(unittest.TestCase):
             self.assertEqual(r["insns"], 7)
 
     def test_unknown_cpu_is_no_model_not_dropped(self):
-        info = dict(ARCHES["arm64"], mca_cpus=["cortex-a55", "no-such-cpu"])
+        info = ARCHES["arm64"]._replace(mca_cpus=("cortex-a55", "no-such-cpu"))
         recs = kcb_mca.estimate("arm64", info, self.paths(ARM64_SITE, "arm64", "site"))
         self.assertEqual(len(recs), 2)
         self.assertNotIn("status", recs[0])

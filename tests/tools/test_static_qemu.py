@@ -1,18 +1,20 @@
-"""tools/qemu_plugin + tools/kcb_qemu.py: the TCG plugin counts exactly and
+"""tools/qemu_plugin + kcbench.static.qemu: the TCG plugin counts exactly and
 identically run to run (a tiny aarch64 program under qemu-aarch64), and the
 per-op arithmetic (N vs 2N, loop removed with the empty body) is right."""
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools"))
+try:
+    from . import kcb_tools_testutil as U  # noqa: F401  (puts tools/ on path)
+except ImportError:
+    import kcb_tools_testutil as U  # noqa: F401
 
-import kcb_qemu  # noqa: E402
-from kcb_elf import Elf, KcbError  # noqa: E402
+from kcbench.io import KcbError
+from kcbench.static import qemu as kcb_qemu
+from kcbench.static.elf import Elf
 
 PROG = r"""
 __attribute__((noinline)) void kcb_count_begin(void) { __asm__ volatile("" ::: "memory"); }

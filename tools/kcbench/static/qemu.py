@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Exact executed-instruction counts under QEMU user mode (unit: qemu-insns).
 
 Runs the driver kcb_count (tools/count_driver.cpp) under qemu-<arch> with
@@ -18,9 +19,10 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from kcb_elf import KcbError
+from ..io import REPO, KcbError
+from ..vocab import QEMU_INSNS_UNIT
 
-PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "qemu_plugin")
+PLUGIN_DIR = os.path.join(REPO, "tools", "qemu_plugin")
 KIND_NAMES = {0: "site", 1: "void", 2: "chain", 3: "indexed"}
 FN_KIND = {"site": "site", "callsite": "void", "inline_fields": "void", "static_align": "void",
            "latency": "chain", "many_caches": "indexed"}
@@ -109,7 +111,7 @@ def _num(x):
 def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
     """-> the "qemu" object of the static JSON (never raises for a missing
     QEMU: that is reported as available=false with the reason)."""
-    qemu = info["qemu"]
+    qemu = info.qemu
     if not shutil.which(qemu):
         return dict(available=False, reason=f"{qemu} not installed", records=[])
     for sym in ("kcb_count_begin", "kcb_count_end") + EMPTY_SYMS:
@@ -125,14 +127,14 @@ def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
             lines.append(f"range {start:x} {start + size:x}\n")
     lines.append(f"begin {elf.entry('kcb_count_begin'):x}\n")
     lines.append(f"end {elf.entry('kcb_count_end'):x}\n")
-    sysroot = [] if arch == "x86_64" else ["-L", "/usr/" + info["triple"]]
-    cmd = [qemu] + sysroot + info["qemu_cpu"] + ["-plugin", plugin + ",cfg=@CFG@", driver, "-n", str(n)]
+    sysroot = [] if info.host_native else ["-L", "/usr/" + info.triple]
+    cmd = [qemu] + sysroot + list(info.qemu_cpu) + ["-plugin", plugin + ",cfg=@CFG@", driver, "-n", str(n)]
     with ThreadPoolExecutor(max_workers=runs) as ex:
         outs = list(ex.map(lambda t: _run(cmd, lines, workdir, t), range(runs)))
     results = [_per_op(_pair(o, p), kinds) for o, p in outs]
     identical = all(r == results[0] for r in results[1:])
     shown = " ".join(c if "@CFG@" not in c else c.replace("@CFG@", "<cfg>") for c in cmd)
-    return dict(available=True, reason="", unit="qemu-insns", n=n, runs=runs,
+    return dict(available=True, reason="", unit=QEMU_INSNS_UNIT, n=n, runs=runs,
                 identical_over_runs=identical, command=shown, records=results[0])
 
 

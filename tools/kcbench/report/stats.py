@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Decide whether two measured metrics differ, the way google/benchmark's
 compare.py does (Mann-Whitney U on the raw samples), falling back to the 95%
 confidence intervals when a file carries only a sample count."""

@@ -1,10 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
 """The regression gate behind tools/compare: deterministic metrics (bytes,
 static insns, QEMU insns/op) must match the baseline exactly or within the
 stated tolerance; measured metrics of the same host are compared with a
 Mann-Whitney U test (google/benchmark compare.py style)."""
-from kcb_report_facts import fnum, measured_index
-from kcb_report_load import ReportError, order, ARCHES
-from kcb_report_stats import differ, ALPHA
+from .io import KcbError
+from .report.facts import measured_index
+from .report.fmt import fnum
+from .report.stats import ALPHA, differ
+from .vocab import ARCH_NAMES, mca_unit, order
 
 
 class Tolerance:
@@ -50,24 +53,24 @@ def _det(st):
 
 
 def static_arches(res):
-    return order(res.static, ARCHES)
+    return order(res.static, ARCH_NAMES)
 
 
 def check_arch_sets(run, base, only=None):
     ra, ba = static_arches(run), static_arches(base)
     if not ba:
-        raise ReportError("the baseline holds no static results "
+        raise KcbError("the baseline holds no static results "
                           "(<arch>-static.json): create it with "
                           "tools/compare --update <rundir>")
     if only:
         miss = [a for a in only if a not in ra or a not in ba]
         if miss:
-            raise ReportError(f"--arches {','.join(miss)}: not in both the "
+            raise KcbError(f"--arches {','.join(miss)}: not in both the "
                               f"run ({','.join(ra) or 'none'}) and the "
                               f"baseline ({','.join(ba)})")
         return list(only)
     if ra != ba:
-        raise ReportError(f"baseline is for a different arch set: baseline "
+        raise KcbError(f"baseline is for a different arch set: baseline "
                           f"{','.join(ba)}, run {','.join(ra) or 'none'} "
                           "(update the baseline on purpose, or pass "
                           "--arches)")
@@ -106,7 +109,7 @@ def compare(run, base, tol, only=None):
             k = (r.get("cpu"), r.get("fn"), r.get("model"), r.get("variant"))
             if k in o_mca and r.get("throughput_cycles") != \
                     o_mca[k]["throughput_cycles"]:
-                notes.append(f"{arch}: mca-cycles({k[0]}) {k[1]} {k[2]} "
+                notes.append(f"{arch}: {mca_unit(k[0])} {k[1]} {k[2]} "
                              f"{k[3]}: {fnum(o_mca[k]['throughput_cycles'])}"
                              f" -> {fnum(r['throughput_cycles'])} "
                              "(estimate, not gated)")

@@ -1,26 +1,20 @@
-"""Render a report (a list of blocks) as GitHub Markdown or as fixed-width
-ASCII text of at most 72 columns, for pasting into a mail to linux-mm.
+# SPDX-License-Identifier: GPL-2.0
+"""Render report blocks as fixed-width ASCII text of at most 72 columns, for
+pasting into a mail to linux-mm.  Wide tables are split into several
+narrower ones that repeat the key columns; long cells wrap."""
 
-Blocks: ("h", level, text) ("p", text) ("list", [text]) ("code", [line])
-("kv", [(key, value)]) ("table", Table); ("md", block) and ("txt", block)
-appear in one format only.  Wide tables are split into
-several narrower ones that repeat the key columns; long cells wrap."""
 import textwrap
 
+from .blocks import Table, for_format
+
 WIDTH = 72
+
+
 SEP = "  "
+
+
 _ASCII = {"±": "+-", "−": "-", "×": "x", "…": "...", "–": "-", "—": "-",
           "≤": "<=", "≥": ">=", "µ": "u"}
-
-
-class Table:
-    def __init__(self, title, headers, rows, key=1, align=None, legend=()):
-        self.title = title
-        self.headers = list(headers)
-        self.rows = [[("" if c is None else str(c)) for c in r] for r in rows]
-        self.key = key
-        self.align = align or (["l"] * key + ["r"] * (len(headers) - key))
-        self.legend = list(legend)
 
 
 def ascii_text(s):
@@ -29,61 +23,6 @@ def ascii_text(s):
     return s.encode("ascii", "replace").decode("ascii")
 
 
-# ---- Markdown --------------------------------------------------------------
-def _md(s):
-    """Plain text -> Markdown that GitHub shows literally (symbol names
-    like kcb_<fn>__* would otherwise become emphasis or HTML)."""
-    for a, b in (("\\", "\\\\"), ("*", "\\*"), ("_", "\\_"),
-                 ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
-        s = s.replace(a, b)
-    return s
-
-
-def _md_cell(s):
-    return _md(s).replace("|", "\\|").replace("\n", " ")
-
-
-def _only(blocks, fmt):
-    """("md", block) / ("txt", block) wrap a block meant for one format."""
-    for b in blocks:
-        if b[0] in ("md", "txt"):
-            if b[0] == fmt:
-                yield b[1]
-        else:
-            yield b
-
-
-def to_markdown(blocks):
-    out = []
-    for b in _only(blocks, "md"):
-        kind = b[0]
-        if kind == "h":
-            out += ["#" * b[1] + " " + _md(b[2]), ""]
-        elif kind == "p":
-            out += [_md(b[1]), ""]
-        elif kind == "list":
-            out += [f"- {_md(x)}" for x in b[1]] + [""]
-        elif kind == "code":
-            out += ["```"] + list(b[1]) + ["```", ""]
-        elif kind == "kv":
-            out += [f"- **{_md(k)}**: {_md_cell(v)}" for k, v in b[1]] + [""]
-        elif kind == "table":
-            t = b[1]
-            if t.title:
-                out += [f"**{_md(t.title)}**", ""]
-            out.append("| " + " | ".join(_md_cell(h) for h in t.headers)
-                       + " |")
-            out.append("|" + "|".join("---:" if a == "r" else "---"
-                                      for a in t.align) + "|")
-            for r in t.rows:
-                out.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
-            out.append("")
-            if t.legend:
-                out += [f"{_md(x)}  " for x in t.legend] + [""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-# ---- fixed width -------------------------------------------------------------
 def _wrap(text, indent="", first=""):
     return textwrap.wrap(text, WIDTH, initial_indent=first,
                          subsequent_indent=indent, break_long_words=True,
@@ -166,7 +105,7 @@ def _hard_wrap(line):
 
 def to_text(blocks):
     out = []
-    for b in _only(blocks, "txt"):
+    for b in for_format(blocks, "txt"):
         kind = b[0]
         if kind == "h":
             lines = _wrap(ascii_text(b[2]))

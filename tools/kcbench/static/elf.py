@@ -1,4 +1,5 @@
-"""ELF and disassembly reading for tools/static_metrics.py.
+# SPDX-License-Identifier: GPL-2.0
+"""ELF and disassembly reading for the static metrics and the asm checks.
 
 Symbols and the hot-path registry come from pyelftools; instructions from the
 cross binutils objdump (one run per file).  Errors are raised as KcbError
@@ -11,15 +12,10 @@ import subprocess
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
-FNS = ("site", "callsite", "latency", "inline_fields", "many_caches", "static_align")
-SYM_RE = re.compile(r"^kcb_(site|callsite|latency|inline_fields|many_caches|static_align)"
-                    r"__(sheaves|cpu_slab)__([A-Za-z0-9_]+)$")
-NOTES = {"projected": "projected (no kernel support)"}
-GENERIC_RC_ARCHES = ("ppc64le", "armhf", "i686", "mips64el")
+from ..io import KcbError
+from ..vocab import FNS, GENERIC_RC_ARCHES, GENERIC_RC_NOTE, MODELS, VARIANT_NOTES
 
-
-class KcbError(Exception):
-    """A one-line, user-facing error."""
+SYM_RE = re.compile(rf"^kcb_({'|'.join(FNS)})__({'|'.join(MODELS)})__([A-Za-z0-9_]+)$")
 
 
 def parse_symbol(name):
@@ -31,8 +27,8 @@ def parse_symbol(name):
 def default_note(arch, variant):
     """The registry's note, for objects that carry no registry (unlinked)."""
     if variant == "runtime_const" and arch in GENERIC_RC_ARCHES:
-        return "asm-generic fallback: pointer load"
-    return NOTES.get(variant, "")
+        return GENERIC_RC_NOTE
+    return VARIANT_NOTES.get(variant, "")
 
 
 class Elf:

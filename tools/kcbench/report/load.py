@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Load and check the results JSON of one or more runs for tools/report,
 tools/compare and plots/.
 
@@ -5,42 +6,21 @@ A run folder holds measured `<arch>-<host>.json`, static `<arch>-static.json`
 and optionally `skipped.json` ({"skipped":[{"arch","reason"}]}).  Every other
 top-level *.json there must also be a results file: a stray file is an error,
 so a half-written or foreign file is never silently left out of a report.
-Files are validated with tools/kcb_results.py (the schema's reader) and
-then with the checks below, which guard what the report code relies on.
+Files are validated with kcbench.results (the schema's reader) and then with
+the checks below, which guard what the report code relies on.
 """
-import json
 import os
 
-SCHEMA_VERSION = 1
-ARCHES = ["x86_64", "arm64", "riscv64", "s390x", "ppc64le", "armhf", "i686",
-          "mips64el"]
-MODELS = ["sheaves", "cpu_slab"]
-VARIANTS = ["pointer", "runtime_const", "runtime_const_zba",
-            "runtime_const_zbkb", "projected", "static", "static_a8",
-            "static_a64"]
-SCENARIOS = ["callsite", "latency", "inline_fields", "cold_pointer",
-             "many_caches", "static_align"]
-FNS = ["site", "callsite", "latency", "inline_fields", "many_caches",
-       "static_align"]
-UNITS = ["pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks",
-         "cycle-ticks", "ns", "emulated-ns", "instructions",
-         "L1-dcache-load-misses"]
+from .. import results
+from ..io import KcbError, read_json
+from ..vocab import ARCH_NAMES, order, rank_key
+
 SKIPPED_FILE = "skipped.json"
-
-
-class ReportError(Exception):
-    """Bad input: the tools print str(e) as one line and exit non-zero."""
-
-
-def order(seq, known):
-    """Known names first in their canonical order, then the rest sorted."""
-    rank = {k: i for i, k in enumerate(known)}
-    return sorted(set(seq), key=lambda x: (rank.get(x, len(rank)), str(x)))
 
 
 def _need(cond, path, what):
     if not cond:
-        raise ReportError(f"{path}: wrong schema: {what}")
+        raise KcbError(f"{path}: wrong schema: {what}")
 
 
 def _is_num(x):
@@ -119,51 +99,17 @@ def _check_skipped(doc, path):
               f"skipped[{i}] needs 'arch' and 'reason' strings")
 
 
-def _external_validate(doc, path):
-    """tools/kcb_results.py (the schema's reader, results/SCHEMA.md) has the
-    last word when it is there; its errors are already one line."""
-    try:
-        import kcb_results  # noqa: sibling module in tools/
-    except ImportError:
-        return
-    fn = getattr(kcb_results, "validate", None)
-    if fn is None:
-        return
-    try:
-        fn(doc, path)
-    except getattr(kcb_results, "ResultsError", Exception) as e:
-        raise ReportError(str(e).splitlines()[0] if str(e) else
-                          f"{path}: rejected by kcb_results")
-
-
-def read_json(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise ReportError(f"{path}: cannot read: {e.strerror}")
-    if not text.strip():
-        raise ReportError(f"{path}: empty file")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ReportError(f"{path}: malformed or truncated JSON "
-                          f"(line {e.lineno} col {e.colno}: {e.msg})")
-    except RecursionError:
-        raise ReportError(f"{path}: malformed JSON (nested too deep)")
-
-
 def load_file(path):
-    """Return ('measured'|'static'|'skipped', doc) or raise ReportError."""
+    """Return ('measured'|'static'|'skipped', doc) or raise KcbError."""
     doc = read_json(path)
     if os.path.basename(path) == SKIPPED_FILE:
         _check_skipped(doc, path)
         return "skipped", doc
-    _external_validate(doc, path)
+    results.validate(doc, path)  # the schema's reader has the first word
     _need(isinstance(doc, dict), path, "top level is not an object")
     ver = doc.get("schema_version")
-    _need(ver == SCHEMA_VERSION, path,
-          f"schema_version {ver!r}, this tool reads {SCHEMA_VERSION}")
+    _need(ver == results.SCHEMA_VERSION, path,
+          f"schema_version {ver!r}, this tool reads {results.SCHEMA_VERSION}")
     kind = doc.get("kind")
     _need(kind in ("measured", "static"), path,
           f"kind {kind!r} (want 'measured' or 'static')")
@@ -172,12 +118,25 @@ def load_file(path):
     return kind, doc
 
 
-class Measured:
+class ResultsFile:
+    """One results file of one arch."""
+
     def __init__(self, path, doc):
         self.path = path
         self.doc = doc
         self.ctx = doc["context"]
         self.arch = self.ctx["arch"]
+
+
+class Static(ResultsFile):
+    """<arch>-static.json: read through .doc."""
+
+
+class Measured(ResultsFile):
+    """<arch>-<host>.json: kcb_bench's records, labelled by host."""
+
+    def __init__(self, path, doc):
+        super().__init__(path, doc)
         self.host = self.ctx["host"]
         self.label = self.host  # made unique by Results.add
         self.records = doc["records"]
@@ -185,14 +144,6 @@ class Measured:
     @property
     def qemu(self):
         return self.ctx.get("execution") == "qemu"
-
-
-class Static:
-    def __init__(self, path, doc):
-        self.path = path
-        self.doc = doc
-        self.ctx = doc["context"]
-        self.arch = self.ctx["arch"]
 
 
 def _static_facts(doc):
@@ -240,7 +191,7 @@ class Results:
 
     def arches(self):
         a = set(self.static) | {m.arch for m in self.measured}
-        return order(a, ARCHES)
+        return order(a, ARCH_NAMES)
 
     def measured_for(self, arch):
         return [m for m in self.measured if m.arch == arch]
@@ -253,7 +204,7 @@ def _dir_files(d):
     try:
         names = sorted(os.listdir(d))
     except OSError as e:
-        raise ReportError(f"{d}: cannot list: {e.strerror}")
+        raise KcbError(f"{d}: cannot list: {e.strerror}")
     return [os.path.join(d, n) for n in names
             if n.endswith(".json") and os.path.isfile(os.path.join(d, n))]
 
@@ -262,21 +213,21 @@ def load(inputs):
     """Load run folders and/or single JSON files into one Results."""
     res = Results()
     if not inputs:
-        raise ReportError("no results folder or file given")
+        raise KcbError("no results folder or file given")
     for inp in inputs:
         if os.path.isdir(inp):
             files = _dir_files(inp)
             if not [f for f in files if os.path.basename(f) != SKIPPED_FILE]:
-                raise ReportError(f"{inp}: no results JSON in this folder "
+                raise KcbError(f"{inp}: no results JSON in this folder "
                                   "(empty run?)")
         elif os.path.isfile(inp):
             files = [inp]
         else:
-            raise ReportError(f"{inp}: no such file or folder")
+            raise KcbError(f"{inp}: no such file or folder")
         res.inputs.append(inp)
         for f in files:
             kind, doc = load_file(f)
             res.add(kind, f, doc)
-    rank = {a: i for i, a in enumerate(ARCHES)}
-    res.measured.sort(key=lambda m: (rank.get(m.arch, 99), m.arch))
+    arch_rank = rank_key(ARCH_NAMES)
+    res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch))
     return res

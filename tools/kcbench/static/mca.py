@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """llvm-mca-16 estimates on the real instructions of our hot paths.
 
 Block fed to llvm-mca (one code region per hot path, one llvm-mca process
@@ -24,12 +25,13 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from kcb_arches import LLVM_BIN
-from kcb_elf import real_insns
+from ..vocab import FNS, mca_unit
+from .elf import real_insns
 
+LLVM_BIN = "/usr/lib/llvm-16/bin"
 LLVM_MCA = LLVM_BIN + "/llvm-mca"
 THROUGHPUT_ITERS = 100
-MCA_FNS = ("site", "callsite", "latency", "inline_fields", "static_align")
+MCA_FNS = tuple(f for f in FNS if f != "many_caches")  # see above: no single block
 
 S390_COND_BRANCH = re.compile(r"^(c|cl)(g)?(r|i)?[jb]|^j(?!g?$)|^brc|^bc|^brct")
 
@@ -183,11 +185,11 @@ def parse_output(text):
 
 
 def run_mca(arch_info, cpu, source, iterations):
-    cmd = [LLVM_MCA, "-mtriple=" + arch_info["mca_triple"], "-mcpu=" + cpu,
+    cmd = [LLVM_MCA, "-mtriple=" + arch_info.mca_triple, "-mcpu=" + cpu,
            "-iterations=%d" % iterations, "-all-stats=false", "-instruction-info=false",
            "-resource-pressure=false"]
-    if arch_info["mca_attr"]:
-        cmd.append("-mattr=" + arch_info["mca_attr"])
+    if arch_info.mca_attr:
+        cmd.append("-mattr=" + arch_info.mca_attr)
     try:
         res = subprocess.run(cmd, input=source, capture_output=True, text=True, check=False)
     except FileNotFoundError:
@@ -230,28 +232,28 @@ def estimate(arch, arch_info, paths, jobs=2):
         if blk:
             blocks.append((f"{p['fn']}.{p['model']}.{p['variant']}", blk, p))
     named = [(n, b) for n, b, _ in blocks]
-    jobs_list = [(cpu, iters) for cpu in arch_info["mca_cpus"] for iters in (THROUGHPUT_ITERS, 1)]
+    jobs_list = [(cpu, iters) for cpu in arch_info.mca_cpus for iters in (THROUGHPUT_ITERS, 1)]
     with ThreadPoolExecutor(max_workers=jobs) as ex:
         results = list(ex.map(lambda j: run_blocks(arch, arch_info, j[0], named, j[1]), jobs_list))
     by = dict(zip(jobs_list, results))
     records = []
-    for cpu in arch_info["mca_cpus"]:
+    for cpu in arch_info.mca_cpus:
         tp, tp_err, tp_errs = by[(cpu, THROUGHPUT_ITERS)]
         lat, lat_err, lat_errs = by[(cpu, 1)]
         if tp is None or lat is None:
             records.append(dict(cpu=cpu, status="no model", reason=tp_err or lat_err,
-                                unit=f"mca-cycles({cpu})"))
+                                unit=mca_unit(cpu)))
             continue
         for name, blk, p in blocks:
             t, l = tp.get(name), lat.get(name)
             if not t or not l:
                 records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                    unit=f"mca-cycles({cpu})", status="no model",
+                                    unit=mca_unit(cpu), status="no model",
                                     reason=tp_errs.get(name) or lat_errs.get(name)
                                     or "llvm-mca gave no result for this block"))
                 continue
             records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                unit=f"mca-cycles({cpu})", insns=len(blk),
+                                unit=mca_unit(cpu), insns=len(blk),
                                 throughput_cycles=round(t["total_cycles"] / t["iterations"], 3),
                                 block_rthroughput=t["rthroughput"],
                                 latency_cycles=l["total_cycles"]))

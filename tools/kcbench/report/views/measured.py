@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Measured timings of one results file: per unit and model, scenarios down,
+variants across."""
+from ...vocab import MODELS, STATIC_VARIANT, VARIANTS, order
+from ..blocks import Labels, Table
+from ..facts import measured_index, measured_units, scenarios_present, unit_label
+from ..fmt import fci, fdelta
+
+
+def measured_tables(m, notes):
+    """Per unit and model: scenarios down, variants across, so pointer and
+    static sit side by side.  report.txt keeps the primary unit only."""
+    idx = measured_index(m)
+    scens = [s for s in scenarios_present(m) if s != "static_align"]
+    align = [v for v in order({k[2] for k in idx if k[1] == "static_align"},
+                              VARIANTS)]
+    cold = "cold_pointer" in scens and "callsite" in scens
+    ctx = m.ctx
+    units = measured_units(m)
+    out = []
+    for ui, unit in enumerate(units):
+        src = next((r["metrics"][unit].get("source") for r in m.records
+                    if unit in r["metrics"]
+                    and r["metrics"][unit].get("source")), None)
+        how = ("QEMU " + (ctx.get("qemu_version") or "?")
+               if m.qemu else "native")
+        for model in order({k[0] for k in idx}, MODELS):
+            variants = order({k[2] for k in idx if k[0] == model
+                              and k[1] != "static_align"}, VARIANTS)
+            lab = Labels(notes)
+            hdr = ["scenario"] + [lab(v) for v in variants]
+
+            def cell(scen, v):
+                r = idx.get((model, scen, v))
+                met = r["metrics"].get(unit) if r else None
+                return met
+
+            rows = []
+            for sc in scens:
+                rows.append([sc] + [fci(cell(sc, v)) if cell(sc, v) else "-"
+                                    for v in variants])
+            if cold:
+                row = ["cold - callsite"]
+                for v in variants:
+                    a, b = cell("cold_pointer", v), cell("callsite", v)
+                    ok = a and b and None not in (a.get("median"),
+                                                  b.get("median"))
+                    row.append(fdelta(a["median"] - b["median"]) if ok
+                               else "-")
+                rows.append(row)
+            if STATIC_VARIANT in variants:
+                for av in align:
+                    met = cell("static_align", av)
+                    if met:
+                        rows.append([f"static_align {av[7:]}"] +
+                                    [fci(met) if v == STATIC_VARIANT else ""
+                                     for v in variants])
+            if all(all(c in ("-", "") for c in r[1:]) for r in rows):
+                continue
+            title = (f"Measured on {m.label} ({how}), {model} "
+                     f"[{unit_label(m, unit)} per op, median [95% CI]"
+                     + (f", source {src}" if src else "") + "]")
+            leg = lab.legend()
+            if cold:
+                leg.append("cold - callsite: cold_pointer median minus "
+                           "callsite median (the cold-pointer penalty)")
+            if align and STATIC_VARIANT in variants:
+                leg.append("static_align a8/a64: the static instance "
+                           "aligned to 8 / 64 bytes")
+            leg.append("- = not run for this variant")
+            t = ("table", Table(title, hdr, rows, legend=leg))
+            out.append(t if ui == 0 else ("md", t))
+    if len(units) > 1:
+        out.append(("txt", ("p", f"Also measured on {m.label}: "
+                            + ", ".join(units[1:]) + " (in report.md).")))
+    if str(ctx.get("pmu", "")).startswith("unavailable"):
+        out.append(("p", f"PMU cycles on {m.label}: {ctx['pmu']}; counter "
+                         f"used: {ctx.get('counter_source', '?')}."))
+    return out
