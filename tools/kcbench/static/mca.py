@@ -119,14 +119,38 @@ def hot_block(arch, insns):
     return out
 
 
+JUMP_TARGET_RE = re.compile(r"^([0-9a-f]+)\b")
+
+
+def _forward_target(insns, i):
+    """Index of the instruction a direct jump at i lands on, when it lands
+    further down the same function (a jump over padding); else None."""
+    m = JUMP_TARGET_RE.match(insns[i].ops.strip())
+    if not m:
+        return None
+    target = int(m.group(1), 16)
+    for j in range(i + 1, len(insns)):
+        if insns[j].addr == target:
+            return j
+    return None
+
+
 def path_insns(arch, insns):
     """How many instructions one pass along the fall-through path executes
-    (calls and not-taken branches included, up to and including the
-    return or tail call, and its delay slot on mips64el)."""
+    (calls and not-taken branches included, a forward jump inside the
+    function followed, up to and including the return or tail call, and
+    its delay slot on mips64el)."""
     insns = real_insns(insns)
-    for i, insn in enumerate(insns):
-        if classify(arch, insn) == "stop":
-            return i + 1 + (1 if arch == "mips64el" and i + 1 < len(insns) else 0)
+    n, i = 0, 0
+    while i < len(insns):
+        n += 1
+        if classify(arch, insns[i]) == "stop":
+            j = None if arch == "mips64el" else _forward_target(insns, i)
+            if j is None:
+                return n + (1 if arch == "mips64el" and i + 1 < len(insns) else 0)
+            i = j
+            continue
+        i += 1
     return None
 
 
