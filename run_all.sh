@@ -4,7 +4,7 @@
 #   ./run_all.sh test          deps, build all arches, run every arch's tests (CI runs this)
 #   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
 #   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
-#   ./run_all.sh --export DIR  pack the built binaries + a runner for lab machines
+#   ./run_all.sh --export DIR  pack the built binaries + a runner (+ LAVA files) for lab machines
 # Options: --arch a,b,...  (default: all eight)   --quick (short measurement)
 set -u -o pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
@@ -21,7 +21,7 @@ declare -A QEMU_CPU=([riscv64]="-cpu rv64,zba=true,zbkb=true")
 # results/, tools/ and arch/ name arches by their arch/ directory
 declare -A ARCHDIR=([x86_64]=x86_64 [aarch64]=arm64 [riscv64]=riscv64 [s390x]=s390x
 	[ppc64le]=ppc64le [armhf]=armhf [i686]=i686 [mips64el]=mips64el)
-COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
+COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
 COMMON_CMDS="cmake make g++ $PY /usr/lib/llvm-16/bin/llvm-mca /usr/lib/llvm-16/bin/FileCheck qemu-x86_64"
 
 die() { echo "run_all.sh: $*" >&2; exit 2; }
@@ -49,8 +49,8 @@ missing=()
 have_pkg_cmd cmake cmake || missing+=(cmake)
 have_pkg_cmd g++ g++ || missing+=(g++)
 have_pkg_cmd /usr/lib/llvm-16/bin/llvm-mca llvm-16 || missing+=(llvm-16)
-$PY -c 'import elftools, numpy, scipy, matplotlib' 2>/dev/null ||
-	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib)
+$PY -c 'import elftools, numpy, scipy, matplotlib, yaml' 2>/dev/null ||
+	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml)
 [[ -e /usr/include/benchmark/benchmark.h ]] || missing+=(libbenchmark-dev)
 [[ -e /usr/include/perfmon/pfmlib.h ]] || missing+=(libpfm4-dev)
 # QEMU is per arch too: without it the foreign arches are skipped and x86_64
