@@ -24,12 +24,12 @@ try:
     import yaml
     from lava_common.schemas import validate as validate_job
     from lava_common.schemas.test.testdef import validate as validate_testdef
+    from kcbench.lab import lava  # tools/ is on sys.path via U
     HAVE_LAVA = True
 except ImportError:
     HAVE_LAVA = False
 
-from kcbench.lab import lava  # noqa: E402  (tools/ is on sys.path via U)
-from kcbench.vocab import ARCHES  # noqa: E402
+from kcbench.vocab import ARCHES  # noqa: E402  (tools/ is on sys.path via U)
 
 BUILD = os.path.join(U.REPO, "build", "x86_64")
 BENCH = os.path.join(BUILD, "bench", "kcb_bench")
