@@ -95,8 +95,9 @@ STATIC_UNITS = {
     "bytes": "ELF st_size",
     "insns": "objdump instructions in the symbol",
     QEMU_INSNS_UNIT: "executed instructions, QEMU TCG plugin",
-    "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = cycles/iteration "
-                         "at 100 iterations; latency_cycles = total cycles of 1 iteration",
+    "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = Total Cycles / Iterations "
+                         "at 100 iterations; block_rthroughput = Block RThroughput; "
+                         "latency_cycles = Total Cycles of 1 iteration",
 }
 
 
