@@ -58,6 +58,24 @@ def check_run_all(text):
     return p
 
 
+def check_run_all_clang(text):
+    """run_all.sh's clang builds: every `(a|b|...)` alternation of preset
+    names (the arches it builds with clang) and the preset suffix it adds."""
+    p = []
+    presets = {a.preset for a in ARCHES}
+    want = [b.arch.preset for b in V.BUILDS if b.compiler == V.CLANG]
+    alts = [m.split("|") for m in re.findall(r"\((\w+(?:\|\w+)+)\)", text)]
+    alts = [a for a in alts if set(a) & presets]
+    if not alts:
+        p.append("run_all.sh: no (preset|...) alternation for the clang arches")
+    for a in alts:
+        _want(p, "run_all.sh clang arches", a, want)
+    suffixes = set(re.findall(r'CLANG\+=\("\$a(-\w+)"\)', text)) | \
+        set(re.findall(r"\$\{c%(-\w+)\}", text))
+    _want(p, "run_all.sh clang preset suffix", suffixes, {"-" + V.CLANG})
+    return p
+
+
 # ---- CMake ------------------------------------------------------------------
 def cmake_list(text, var):
     """set(var a b c) -> [a, b, c], or None."""
@@ -317,6 +335,9 @@ class Vocabulary(unittest.TestCase):
     def test_run_all_tables(self):
         self.assertEqual(check_run_all(read("run_all.sh")), [])
 
+    def test_run_all_clang(self):
+        self.assertEqual(check_run_all_clang(read("run_all.sh")), [])
+
     def test_cmake_arch_map(self):
         self.assertEqual(check_cmake_arch_map(read("CMakeLists.txt")), [])
 
@@ -332,6 +353,15 @@ class Vocabulary(unittest.TestCase):
         for b in V.BUILDS:
             if b.compiler != V.DEFAULT_COMPILER:
                 self.assertEqual(check_compiler_toolchain(b, read("toolchains", b.toolchain)), [])
+
+    def test_compiler_asm_checks(self):
+        """tests/asm.cmake reads tests/asm/<arch>.<compiler>.check for a
+        build by another compiler than gcc: one for every such build."""
+        self.assertIn("${KCB_ARCH_DIR}.${KCB_COMPILER}.check", read("tests", "asm.cmake"))
+        for b in V.BUILDS:
+            if b.compiler != V.DEFAULT_COMPILER:
+                path = os.path.join(U.REPO, "tests", "asm", f"{b.arch.name}.{b.compiler}.check")
+                self.assertTrue(os.path.isfile(path), f"{b.preset}: no {path}")
 
     def test_compiler_names(self):
         texts = [read(os.path.relpath(f, U.REPO)) for f in
@@ -377,6 +407,13 @@ class DoctoredCopies(unittest.TestCase):
         self.assertTrue(check_run_all(t))
         t = read("run_all.sh").replace("[aarch64]=arm64", "[aarch64]=aarch64")
         self.assertTrue(check_run_all(t))
+
+    def test_run_all_clang(self):
+        t = read("run_all.sh")
+        self.assertTrue(check_run_all_clang(t.replace("^(x86_64|aarch64|riscv64)$",
+                                                      "^(x86_64|arm64|riscv64)$")))
+        self.assertTrue(check_run_all_clang(t.replace('CLANG+=("$a-clang")',
+                                                      'CLANG+=("$a-llvm")')))
 
     def test_cmake_arch_map(self):
         self.assertTrue(check_cmake_arch_map(read("CMakeLists.txt").replace("mips64:mips64el",
