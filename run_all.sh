@@ -136,9 +136,9 @@ summary() {
 	say "summary"
 	for a in $arches ${CLANG[*]:-}; do
 		if [[ -n ${SKIP[$a]:-} ]]; then
-			printf '  %-9s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
+			printf '  %-13s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
 		else
-			printf '  %-9s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
+			printf '  %-13s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
 			[[ -n ${STATUS[$a]:-} ]] && bad=1
 			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
 				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2])); ts=$((ts + BASH_REMATCH[3]))
