@@ -4,7 +4,7 @@
 #   ./run_all.sh test          deps, build all arches, run every arch's tests (CI runs this)
 #   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
 #   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
-#   ./run_all.sh --export DIR  pack the built binaries + a runner for lab machines
+#   ./run_all.sh --export DIR  pack the built binaries + a runner (+ LAVA files) for lab machines
 # Options: --arch a,b,...  (default: all eight)   --quick (short measurement)
 set -u -o pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
@@ -21,7 +21,7 @@ declare -A QEMU_CPU=([riscv64]="-cpu rv64,zba=true,zbkb=true")
 # results/, tools/ and arch/ name arches by their arch/ directory
 declare -A ARCHDIR=([x86_64]=x86_64 [aarch64]=arm64 [riscv64]=riscv64 [s390x]=s390x
 	[ppc64le]=ppc64le [armhf]=armhf [i686]=i686 [mips64el]=mips64el)
-COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
+COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
 COMMON_CMDS="cmake make g++ $PY /usr/lib/llvm-16/bin/llvm-mca /usr/lib/llvm-16/bin/FileCheck qemu-x86_64"
 
 die() { echo "run_all.sh: $*" >&2; exit 2; }
@@ -49,8 +49,8 @@ missing=()
 have_pkg_cmd cmake cmake || missing+=(cmake)
 have_pkg_cmd g++ g++ || missing+=(g++)
 have_pkg_cmd /usr/lib/llvm-16/bin/llvm-mca llvm-16 || missing+=(llvm-16)
-$PY -c 'import elftools, numpy, scipy, matplotlib' 2>/dev/null ||
-	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib)
+$PY -c 'import elftools, numpy, scipy, matplotlib, yaml' 2>/dev/null ||
+	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml)
 [[ -e /usr/include/benchmark/benchmark.h ]] || missing+=(libbenchmark-dev)
 [[ -e /usr/include/perfmon/pfmlib.h ]] || missing+=(libpfm4-dev)
 # QEMU is per arch too: without it the foreign arches are skipped and x86_64
@@ -61,6 +61,7 @@ for a in $arches; do
 	have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}" || arch_pkgs+=("g++-${TRIPLE[$a]}")
 done
 have_pkg_cmd qemu-x86_64 qemu-user || arch_pkgs+=(qemu-user)
+[[ " $arches " =~ \ (x86_64|aarch64|riscv64)\  ]] && ! have_pkg_cmd clang-16 clang-16 && arch_pkgs+=(clang-16)
 if ((${#missing[@]} + ${#arch_pkgs[@]})); then
 	line="apt-get install -y --no-install-recommends $(echo ${missing[*]} ${arch_pkgs[*]})"
 	if [[ $(id -u) == 0 && -z ${KCB_PRETEND_MISSING:-} ]]; then
@@ -105,9 +106,9 @@ build_arch() { # arch -> 0 when configured and built
 		return 1
 	fi
 }
-test_arch() { # arch -> runs ctest, records counts
+test_arch() { # arch [ctest options] -> runs ctest, records counts
 	local a=$1 out
-	out=$(ctest --preset "$a" 2>&1)
+	out=$(ctest --preset "$a" "${@:2}" 2>&1)
 	local rc=$?
 	echo "$out" | grep -E 'tests passed|Test +#|\*\*\*' | sed "s/^/[$a] /"
 	# a skipped test says why: rerun it verbosely for its "skip:" line
@@ -133,11 +134,11 @@ summary() {
 	local bad=0 a tp=0 tf=0 ts=0
 	echo
 	say "summary"
-	for a in $arches; do
+	for a in $arches ${CLANG[*]:-}; do
 		if [[ -n ${SKIP[$a]:-} ]]; then
-			printf '  %-9s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
+			printf '  %-13s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
 		else
-			printf '  %-9s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
+			printf '  %-13s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
 			[[ -n ${STATUS[$a]:-} ]] && bad=1
 			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
 				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2])); ts=$((ts + BASH_REMATCH[3]))
@@ -181,6 +182,24 @@ for a in $arches; do
 		test_arch "$a"
 	fi
 done
+
+# clang-16 as a second compiler (presets <arch>-clang) for x86_64, aarch64 and
+# riscv64: built and tested in test and run modes (the python tool tests are
+# compiler-independent and ran once above); run mode adds static metrics
+# <arch>-clang-static.json and, natively, <arch>-clang-<host>.json.
+CLANG=()
+if [[ $mode == test || $mode == run ]]; then
+	for a in $arches; do
+		[[ $a =~ ^(x86_64|aarch64|riscv64)$ && -z ${SKIP[$a]:-} ]] || continue
+		CLANG+=("$a-clang")
+		if ! have_pkg_cmd clang-16 clang-16; then
+			SKIP[$a-clang]="missing package clang-16 (clang-16 not found)"
+			continue
+		fi
+		say "$a-clang: configure + build"
+		build_arch "$a-clang" && { say "$a-clang: tests"; test_arch "$a-clang" -E '^python_tools$'; }
+	done
+fi
 
 case $mode in
 test)
@@ -257,6 +276,17 @@ for a in $arches; do
 	d=${ARCHDIR[$a]}
 	"$PY" tools/static_metrics.py --arch "$d" --build "build/$a" $(static_opts "$a") --out "$rundir/$d-static.json" \
 		>"$rundir/$d-bloat.txt" || STATUS[$a]="FAILED: static metrics"
+done
+for c in "${CLANG[@]}"; do
+	[[ -n ${SKIP[$c]:-} || -n ${STATUS[$c]:-} ]] && continue
+	a=${c%-clang} d=${ARCHDIR[${c%-clang}]}
+	if [[ $a == x86_64 ]]; then
+		say "$c: measure (native)"
+		KCB_COMMAND="$ORIG_CMD" "build/$c/bench/kcb_bench" $quick --out "$rundir/$d-clang-$host.json" ||
+			STATUS[$c]="FAILED: measurement"
+	fi
+	"$PY" tools/static_metrics.py --arch "$d" --build "build/$c" $(static_opts "$a") \
+		--out "$rundir/$d-clang-static.json" >"$rundir/$d-clang-bloat.txt" || STATUS[$c]="FAILED: static metrics"
 done
 write_skipped "$rundir"
 say "report and plots"

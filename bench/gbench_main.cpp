@@ -2,9 +2,14 @@
 /*
  * kcb_gbench: the same hot paths and scenarios as kcb_bench, registered with
  * Google Benchmark, so --benchmark_format=json and its tooling (compare.py)
- * work.  Names: <model>/<scenario>/<variant>.  Google Benchmark's own method
- * applies (wall/CPU ns per iteration, loop overhead included, no empty-body
- * subtraction); bench/precision.py compares its spread with kcb_bench's.
+ * work.  Names: <model>/<scenario>/variant:<variant>, and for the static
+ * instance at N-byte alignment (variant static_aN) <model>/static_align/align:N.
+ * So compare.py's plain filters select exactly the records they pair:
+ * `variant:pointer variant:static` (not cold_pointer's or static_align's
+ * records, whose names hold the words), `align:8 align:64`.  Google
+ * Benchmark's own method applies (wall/CPU ns per iteration, loop overhead
+ * included, no empty-body subtraction); bench/precision.py compares its
+ * spread with kcb_bench's.
  */
 #include <benchmark/benchmark.h>
 
@@ -52,6 +57,16 @@ static void bm_item(benchmark::State &st, kcb_plan_item *it)
 	}
 }
 
+/* bench/precision.py's gbench_key() reads these names back */
+static std::string gbench_name(const kcb_plan_item &it)
+{
+	static const std::string aligned = "static_a";
+	std::string leaf = it.variant.compare(0, aligned.size(), aligned) == 0 ?
+				   "align:" + it.variant.substr(aligned.size()) :
+				   "variant:" + it.variant;
+	return it.model + "/" + it.scenario + "/" + leaf;
+}
+
 int main(int argc, char **argv)
 {
 	benchmark::Initialize(&argc, argv);
@@ -70,7 +85,7 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	for (kcb_plan_item &it : plan)
-		benchmark::RegisterBenchmark((it.model + "/" + it.scenario + "/" + it.variant).c_str(), bm_item, &it);
+		benchmark::RegisterBenchmark(gbench_name(it).c_str(), bm_item, &it);
 	benchmark::RunSpecifiedBenchmarks();
 	benchmark::Shutdown();
 	return KCB_EXIT_OK;

@@ -54,6 +54,15 @@ def run_ours(exe, runs, cpu, tmp):
     return per
 
 
+def gbench_key(name):
+    """(model, scenario, variant) of a kcb_gbench name (bench/gbench_main.cpp):
+    <model>/<scenario>/variant:<v>, or <model>/static_align/align:<n> for
+    variant static_a<n>."""
+    model, scenario, leaf = name.split("/")[:3]
+    key, _, value = leaf.partition(":")
+    return model, scenario, ("static_a" + value if key == "align" else value)
+
+
 def run_gbench(exe, runs, cpu, tmp):
     per = {}
     for i in range(runs):
@@ -67,7 +76,7 @@ def run_gbench(exe, runs, cpu, tmp):
         with open(out, encoding="utf-8") as f:
             doc = json.load(f)
         for b in doc["benchmarks"]:
-            key = tuple(b["name"].split("/")[:3])
+            key = gbench_key(b["name"])
             scale = {"ns": 1, "us": 1e3, "ms": 1e6}[b.get("time_unit", "ns")]
             per.setdefault(key, []).append(b["real_time"] * scale)
     return per

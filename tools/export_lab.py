@@ -5,7 +5,8 @@
 <out>/<arch>/ gets kcb_bench, run.sh (POSIX sh, needs nothing else) and
 expected.json (what was built: arch, triple, flags, git revision, sha256), so
 the lab's results JSON can be checked against the build it came from and
-merged with `tools/report merge`.
+merged with `tools/report merge`.  The LAVA files (test definition, job
+template, the pack as kcb-<arch>.tar.gz) come from kcbench/lab/lava.py.
 """
 import argparse
 import hashlib
@@ -15,6 +16,7 @@ import subprocess
 import sys
 
 from kcbench.io import KcbError, json_text, write_atomic
+from kcbench.lab import lava
 from kcbench.vocab import arch_by_preset
 
 RUNNER = """#!/bin/sh
@@ -74,10 +76,12 @@ def main():
         write_atomic({os.path.join(dest, "expected.json"): json_text(expected, indent=2),
                       runner: RUNNER.format(arch=a.arch, archdir=a.archdir, triple=triple,
                                             git_rev=rev, uname_ok=uname_ok)})
+        os.chmod(runner, 0o755)
+        lava.write(a.out, a.arch, a.archdir)
     except KcbError as e:
         fail(str(e))
-    os.chmod(runner, 0o755)
-    print(f"exported {a.arch}: {dest}/ (kcb_bench, run.sh, expected.json)")
+    print(f"exported {a.arch}: {dest}/ (kcb_bench, run.sh, expected.json), "
+          f"{a.out}/kcb-{a.arch}.tar.gz, {a.out}/lava/ (test definition, job template)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Every other spelling of an arch, variant, scenario or unit name agrees with
-kcbench/vocab.py: run_all.sh's tables, CMake's _kcb_arch_map, _real_rc and
-variant lists, CMakePresets.json, toolchains/, the C++ variant order
+"""Every other spelling of an arch, variant, scenario, compiler or unit name
+agrees with kcbench/vocab.py: run_all.sh's tables, CMake's _kcb_arch_map,
+_real_rc and variant lists, CMakePresets.json (gcc and clang presets),
+toolchains/ (gcc and clang files), KCB_COMPILER's values, the C++ variant order
 (variant_rank()), scenario list, paired baselines and units, and the names
 the Python compares against.  Each check reads text, so a doctored copy
 shows that it can fail."""
@@ -57,6 +58,24 @@ def check_run_all(text):
     return p
 
 
+def check_run_all_clang(text):
+    """run_all.sh's clang builds: every `(a|b|...)` alternation of preset
+    names (the arches it builds with clang) and the preset suffix it adds."""
+    p = []
+    presets = {a.preset for a in ARCHES}
+    want = [b.arch.preset for b in V.BUILDS if b.compiler == V.CLANG]
+    alts = [m.split("|") for m in re.findall(r"\((\w+(?:\|\w+)+)\)", text)]
+    alts = [a for a in alts if set(a) & presets]
+    if not alts:
+        p.append("run_all.sh: no (preset|...) alternation for the clang arches")
+    for a in alts:
+        _want(p, "run_all.sh clang arches", a, want)
+    suffixes = set(re.findall(r'CLANG\+=\("\$a(-\w+)"\)', text)) | \
+        set(re.findall(r"\$\{c%(-\w+)\}", text))
+    _want(p, "run_all.sh clang preset suffix", suffixes, {"-" + V.CLANG})
+    return p
+
+
 # ---- CMake ------------------------------------------------------------------
 def cmake_list(text, var):
     """set(var a b c) -> [a, b, c], or None."""
@@ -73,18 +92,19 @@ def check_cmake_arch_map(text):
 
 
 def check_presets(text):
+    """Every vocab build (gcc per arch, clang per CLANG_ARCHES), in order."""
     p = []
     doc = json.loads(text)
     conf = [c for c in doc["configurePresets"] if not c.get("hidden")]
     _want(p, "CMakePresets.json configurePresets", [c["name"] for c in conf],
-          [a.preset for a in ARCHES])
+          [b.preset for b in V.BUILDS])
     _want(p, "CMakePresets.json toolchain files",
           {c["name"]: c.get("toolchainFile") for c in conf},
-          {a.preset: "${sourceDir}/toolchains/" + a.triple + ".cmake" for a in ARCHES})
+          {b.preset: "${sourceDir}/toolchains/" + b.toolchain for b in V.BUILDS})
     for kind in ("buildPresets", "testPresets"):
         _want(p, f"CMakePresets.json {kind}",
               [(c["name"], c["configurePreset"]) for c in doc[kind]],
-              [(a.preset, a.preset) for a in ARCHES])
+              [(b.preset, b.preset) for b in V.BUILDS])
     return p
 
 
@@ -101,6 +121,31 @@ def check_toolchain(arch, text):
             "KCB_ARCH": arch.name, "KCB_QEMU": "" if arch.host_native else arch.qemu,
             "KCB_QEMU_CPU": " ".join(arch.qemu_cpu)}
     _want(p, f"toolchains/{arch.triple}.cmake", {k: f.get(k) for k in want}, want)
+    return p
+
+
+def check_compiler_toolchain(build, text):
+    """toolchains/<triple>-<compiler>.cmake: sets KCB_COMPILER and includes
+    the arch's gcc file (its flags, code model and sysroot)."""
+    p = []
+    want = {"KCB_COMPILER": build.compiler}
+    _want(p, f"toolchains/{build.toolchain}", {k: toolchain_facts(text).get(k) for k in want},
+          want)
+    inc = re.findall(r"^include\(\$\{CMAKE_CURRENT_LIST_DIR\}/([^)]+)\)", text, re.M)
+    _want(p, f"toolchains/{build.toolchain} include", inc, [build.arch.triple + ".cmake"])
+    return p
+
+
+def check_compiler_names(common, cmake_texts):
+    """common.cmake's default KCB_COMPILER, and every value a CMake file
+    compares KCB_COMPILER with."""
+    p = []
+    default = re.findall(r"^\s*set\(KCB_COMPILER (\w+)\)", common, re.M)
+    _want(p, "toolchains/common.cmake default KCB_COMPILER", default, [V.DEFAULT_COMPILER])
+    for t in [common] + list(cmake_texts):
+        for c in re.findall(r'KCB_COMPILER STREQUAL "?([\w.+-]+)"?', t):
+            if c not in V.COMPILERS:
+                p.append(f"CMake compares KCB_COMPILER with unknown compiler {c!r}")
     return p
 
 
@@ -224,7 +269,7 @@ def check_units(texts):
 
 # ---- Python -----------------------------------------------------------------
 NAMES = {"arch": V.ARCH_NAMES, "variant": V.VARIANTS, "model": V.MODELS,
-         "scenario": V.SCENARIOS, "fn": V.FNS, "unit": V.UNITS}
+         "scenario": V.SCENARIOS, "fn": V.FNS, "unit": V.UNITS, "compiler": V.COMPILERS}
 
 
 def _strs(node):
@@ -290,6 +335,9 @@ class Vocabulary(unittest.TestCase):
     def test_run_all_tables(self):
         self.assertEqual(check_run_all(read("run_all.sh")), [])
 
+    def test_run_all_clang(self):
+        self.assertEqual(check_run_all_clang(read("run_all.sh")), [])
+
     def test_cmake_arch_map(self):
         self.assertEqual(check_cmake_arch_map(read("CMakeLists.txt")), [])
 
@@ -299,9 +347,28 @@ class Vocabulary(unittest.TestCase):
     def test_toolchains(self):
         names = sorted(os.path.basename(f) for f in
                        glob.glob(os.path.join(U.REPO, "toolchains", "*.cmake")))
-        self.assertEqual(names, sorted(["common.cmake"] + [a.triple + ".cmake" for a in ARCHES]))
+        self.assertEqual(names, sorted(["common.cmake"] + [b.toolchain for b in V.BUILDS]))
         for a in ARCHES:
             self.assertEqual(check_toolchain(a, read("toolchains", a.triple + ".cmake")), [])
+        for b in V.BUILDS:
+            if b.compiler != V.DEFAULT_COMPILER:
+                self.assertEqual(check_compiler_toolchain(b, read("toolchains", b.toolchain)), [])
+
+    def test_compiler_asm_checks(self):
+        """tests/asm.cmake reads tests/asm/<arch>.<compiler>.check for a
+        build by another compiler than gcc: one for every such build."""
+        self.assertIn("${KCB_ARCH_DIR}.${KCB_COMPILER}.check", read("tests", "asm.cmake"))
+        for b in V.BUILDS:
+            if b.compiler != V.DEFAULT_COMPILER:
+                path = os.path.join(U.REPO, "tests", "asm", f"{b.arch.name}.{b.compiler}.check")
+                self.assertTrue(os.path.isfile(path), f"{b.preset}: no {path}")
+
+    def test_compiler_names(self):
+        texts = [read(os.path.relpath(f, U.REPO)) for f in
+                 glob.glob(os.path.join(U.REPO, "**", "CMakeLists.txt"), recursive=True)
+                 + glob.glob(os.path.join(U.REPO, "*", "*.cmake"))
+                 if "/build/" not in f]
+        self.assertEqual(check_compiler_names(read("toolchains", "common.cmake"), texts), [])
 
     def test_real_rc_and_cmake_variants(self):
         texts = [read(os.path.relpath(f, U.REPO)) for f in
@@ -341,6 +408,13 @@ class DoctoredCopies(unittest.TestCase):
         t = read("run_all.sh").replace("[aarch64]=arm64", "[aarch64]=aarch64")
         self.assertTrue(check_run_all(t))
 
+    def test_run_all_clang(self):
+        t = read("run_all.sh")
+        self.assertTrue(check_run_all_clang(t.replace("^(x86_64|aarch64|riscv64)$",
+                                                      "^(x86_64|arm64|riscv64)$")))
+        self.assertTrue(check_run_all_clang(t.replace('CLANG+=("$a-clang")',
+                                                      'CLANG+=("$a-llvm")')))
+
     def test_cmake_arch_map(self):
         self.assertTrue(check_cmake_arch_map(read("CMakeLists.txt").replace("mips64:mips64el",
                                                                             "mips64:mips")))
@@ -353,6 +427,26 @@ class DoctoredCopies(unittest.TestCase):
         a = V.ARCHES["riscv64"]
         t = read("toolchains", a.triple + ".cmake").replace("zbkb=true", "zbkb=false")
         self.assertTrue(check_toolchain(a, t))
+        b = next(b for b in V.BUILDS if b.compiler == V.CLANG and b.arch is a)
+        t = read("toolchains", b.toolchain)
+        self.assertTrue(check_compiler_toolchain(b, t.replace("KCB_COMPILER clang",
+                                                              "KCB_COMPILER clang-16")))
+        self.assertTrue(check_compiler_toolchain(b, t.replace(a.triple + ".cmake",
+                                                              "riscv64-linux-gnu-gcc.cmake")))
+
+    def test_presets_clang(self):
+        t = read("CMakePresets.json")
+        self.assertTrue(check_presets(t.replace('"aarch64-clang"', '"arm64-clang"')))
+        self.assertTrue(check_presets(t.replace("toolchains/riscv64-linux-gnu-clang.cmake",
+                                                "toolchains/riscv64-linux-gnu.cmake")))
+
+    def test_compiler_names(self):
+        common = read("toolchains", "common.cmake")
+        self.assertTrue(check_compiler_names(common.replace('STREQUAL "clang"',
+                                                            'STREQUAL "llvm"'), []))
+        self.assertTrue(check_compiler_names(common.replace("set(KCB_COMPILER gcc)",
+                                                            "set(KCB_COMPILER g++)"), []))
+        self.assertTrue(check_compiler_names(common, ['if(KCB_COMPILER STREQUAL "clang-16")']))
 
     def test_real_rc(self):
         self.assertTrue(check_real_rc(["set(_real_rc x86_64 arm64 riscv64)"]))
@@ -382,6 +476,7 @@ class DoctoredCopies(unittest.TestCase):
         self.assertTrue(check_python('if arch == "aarch64":\n    pass\n'))
         self.assertTrue(check_python('if variant in ("pointer", "runtime-const"):\n    pass\n'))
         self.assertTrue(check_python('X = {"x86_64": 1, "arm64": 2, "riscv": 3}\n'))
+        self.assertTrue(check_python('if compiler != "llvm":\n    pass\n'))
         self.assertEqual(check_python('if arch == "arm64" and unit == "ns":\n    pass\n'), [])
 
 

@@ -62,6 +62,39 @@ def arch_by_preset(preset):
     return next((a for a in _ARCH_LIST if a.preset == preset), None)
 
 
+# Compilers: gcc builds every arch (the presets above, toolchains/<triple>.cmake);
+# Debian's clang-16 (the kernel's LLVM=1: same triple, binutils and sysroot)
+# builds CLANG_ARCHES as presets <preset>-clang, toolchains/<triple>-clang.cmake
+# (KCB_COMPILER in toolchains/common.cmake).  A results file's
+# context.compiler starts with the compiler's name ("clang 16.0.6"); absent
+# means gcc, the compiler before there was a choice.
+COMPILERS = ("gcc", "clang")
+DEFAULT_COMPILER = COMPILERS[0]
+CLANG = COMPILERS[1]
+CLANG_ARCHES = ("x86_64", "arm64", "riscv64")
+
+# preset: CMake preset and run_all.sh build name; arch: its Arch;
+# toolchain: the file under toolchains/
+Build = namedtuple("Build", "preset arch compiler toolchain")
+
+
+def _build(arch, compiler):
+    suffix = "" if compiler == DEFAULT_COMPILER else "-" + compiler
+    return Build(arch.preset + suffix, arch, compiler, arch.triple + suffix + ".cmake")
+
+
+# every CMake preset: the gcc builds in arch order, then the clang builds
+BUILDS = tuple(_build(a, DEFAULT_COMPILER) for a in _ARCH_LIST) + \
+    tuple(_build(ARCHES[n], CLANG) for n in CLANG_ARCHES)
+CLANG_PRESETS = tuple(b.preset for b in BUILDS if b.compiler == CLANG)
+
+
+def compiler_of(text):
+    """The compiler a context.compiler text (or None) names; gcc when it
+    names none."""
+    return next((c for c in COMPILERS if (text or "").startswith(c)), DEFAULT_COMPILER)
+
+
 MODELS = ("sheaves", "cpu_slab")
 
 # report order (bench/scenarios.cpp variant_rank()): the reference pointer
@@ -95,8 +128,9 @@ STATIC_UNITS = {
     "bytes": "ELF st_size",
     "insns": "objdump instructions in the symbol",
     QEMU_INSNS_UNIT: "executed instructions, QEMU TCG plugin",
-    "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = cycles/iteration "
-                         "at 100 iterations; latency_cycles = total cycles of 1 iteration",
+    "mca-cycles(<cpu>)": "llvm-mca-16 estimate: throughput_cycles = Total Cycles / Iterations "
+                         "at 100 iterations; block_rthroughput = Block RThroughput; "
+                         "latency_cycles = Total Cycles of 1 iteration",
 }
 
 

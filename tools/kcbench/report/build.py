@@ -5,7 +5,7 @@ from ..vocab import ARCH_NAMES, order
 from .blocks import Table
 from .facts import all_notes
 from .headline import headline
-from .views import context, hosts, hotpath, mca, measured, paired, qemu, sites
+from .views import compilers, context, hosts, hotpath, mca, measured, paired, qemu, sites
 
 TITLE = ("kcache-bench: reaching struct kmem_cache by pointer, "
          "runtime_const or static address")
@@ -71,6 +71,7 @@ def build(res, regen):
             q = qemu.qemu_table(st, notes)
             b.append(q if isinstance(q, tuple) else ("table", q))
             b += mca.mca_blocks(st, notes)
+            b += compilers.compiler_blocks(st, res.static_alt.get(arch, {}))
         else:
             b.append(("p", "Static metrics (bytes, insns, QEMU insns/op, "
                            "llvm-mca): skipped: no static results for this "

@@ -13,7 +13,7 @@ import os
 
 from .. import results
 from ..io import KcbError, read_json
-from ..vocab import ARCH_NAMES, order, rank_key
+from ..vocab import ARCH_NAMES, DEFAULT_COMPILER, compiler_of, order, rank_key
 
 SKIPPED_FILE = "skipped.json"
 
@@ -118,14 +118,21 @@ def load_file(path):
     return kind, doc
 
 
+def compiler_kind(ctx):
+    """The compiler context.compiler names (vocab.COMPILERS); gcc also when
+    absent."""
+    return compiler_of(ctx.get("compiler"))
+
+
 class ResultsFile:
-    """One results file of one arch."""
+    """One results file of one arch, built by one compiler."""
 
     def __init__(self, path, doc):
         self.path = path
         self.doc = doc
         self.ctx = doc["context"]
         self.arch = self.ctx["arch"]
+        self.compiler = compiler_kind(self.ctx)
 
 
 class Static(ResultsFile):
@@ -138,7 +145,10 @@ class Measured(ResultsFile):
     def __init__(self, path, doc):
         super().__init__(path, doc)
         self.host = self.ctx["host"]
-        self.label = self.host  # made unique by Results.add
+        # made unique by Results.add; a build by another compiler than gcc
+        # gets its own column
+        self.label = self.host if self.compiler == DEFAULT_COMPILER else \
+            f"{self.host} {self.compiler}"
         self.records = doc["records"]
 
     @property
@@ -159,6 +169,7 @@ class Results:
         self.inputs = []
         self.measured = []
         self.static = {}
+        self.static_alt = {}  # arch -> {compiler: Static}, compilers other than gcc
         self.skipped = []
         self.warnings = []
 
@@ -171,6 +182,9 @@ class Results:
                                          "reason": r["reason"]})
         elif kind == "static":
             s = Static(path, doc)
+            if s.compiler != DEFAULT_COMPILER:
+                self.static_alt.setdefault(s.arch, {})[s.compiler] = s
+                return
             old = self.static.get(s.arch)
             if old is None:
                 self.static[s.arch] = s
@@ -183,10 +197,10 @@ class Results:
             for o in self.measured:
                 if o.arch == m.arch and o.doc == m.doc:
                     return  # the same file reached twice: keep one
-            same = [o for o in self.measured
-                    if o.arch == m.arch and o.host == m.host]
+            same = [o for o in self.measured if o.arch == m.arch and
+                    o.host == m.host and o.compiler == m.compiler]
             if same:  # same host twice (two runs): keep both, tell apart
-                m.label = f"{m.host}#{len(same) + 1}"
+                m.label = f"{m.label}#{len(same) + 1}"
             self.measured.append(m)
 
     def arches(self):
@@ -229,5 +243,6 @@ def load(inputs):
             kind, doc = load_file(f)
             res.add(kind, f, doc)
     arch_rank = rank_key(ARCH_NAMES)
-    res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch))
+    res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch,
+                                     m.compiler != DEFAULT_COMPILER))
     return res

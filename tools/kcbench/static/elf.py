@@ -8,12 +8,14 @@ with a one-line message; the entry point prints it and exits non-zero.
 import bisect
 import re
 import subprocess
+import tempfile
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from ..io import KcbError
 from ..vocab import FNS, GENERIC_RC_ARCHES, GENERIC_RC_NOTE, MODELS, VARIANT_NOTES
+from .isa_view import decodable
 
 SYM_RE = re.compile(rf"^kcb_({'|'.join(FNS)})__({'|'.join(MODELS)})__([A-Za-z0-9_]+)$")
 
@@ -161,9 +163,11 @@ def objdump_args(arch):
 
 
 def run_objdump(objdump, path, arch):
-    cmd = [objdump, "-d", "-w", "--no-show-raw-insn"] + objdump_args(arch) + [path]
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        with tempfile.TemporaryDirectory(prefix="kcb-objdump-") as tmp:
+            cmd = [objdump, "-d", "-w", "--no-show-raw-insn"] + objdump_args(arch) + \
+                [decodable(objdump, path, arch, tmp)]
+            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise KcbError(f"objdump not found: {objdump}") from None
     if res.returncode != 0:

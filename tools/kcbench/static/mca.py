@@ -14,9 +14,11 @@ per arch and CPU and mode):
   - objdump syntax is converted to what llvm-mca's assembler takes:
     addresses of pc-relative operands become an undefined label, mips
     registers get their `$`, ppc64le `rN` become `N`.
-Two figures per block, both in mca-cycles(<cpu>):
+Three figures per block, all in mca-cycles(<cpu>), under llvm-mca's names:
   throughput_cycles: Total Cycles / Iterations at -iterations=100 (steady
                      state, back-to-back repetitions of the block);
+  block_rthroughput: Block RThroughput of the same run (resource bound,
+                     no dependencies);
   latency_cycles:    Total Cycles at -iterations=1 (one pass through the
                      pipeline: the block's critical path plus the
                      pipeline fill; loads assumed to hit L1).

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .. import results
 from ..io import KcbError, json_text, write_atomic
-from ..vocab import ARCHES, POINTER_VARIANT, STATIC_UNITS
+from ..vocab import ARCHES, DEFAULT_COMPILER, POINTER_VARIANT, STATIC_UNITS
 from . import mca as kcb_mca
 from . import qemu as kcb_qemu
 from .elf import Elf, Listing, materialisation, real_insns, run_objdump, sequence_name
@@ -213,6 +213,7 @@ def run(args):
             "qemu_version": kcb_qemu.qemu_version(info.qemu) if not args.no_qemu else None,
             "qemu_cpu": " ".join(info.qemu_cpu[1:]) or "default",
             "flags": man.get("flags", ""),
+            "compiler": man.get("compiler", DEFAULT_COMPILER),
             "mca_note": info.mca_note,
             "mca_status": "skipped (--no-mca)" if args.no_mca else "run",
             "binary": os.path.abspath(driver),
