@@ -5,6 +5,7 @@
  * best counter the machine offers; see bench/METHOD.md for the method.
  */
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -85,9 +86,24 @@ int main(int argc, char **argv)
 		return KCB_EXIT_OK;
 	}
 
+	/* before anything is measured: a run must not end unable to write */
+	if (!opt.out.empty()) {
+		err = kcb_check_writable(opt.out);
+		if (!err.empty())
+			return fail(KCB_EXIT_OUTPUT, "output: " + err);
+	}
+
 	/* the same address layout in every run (see context.h) */
 	std::string aslr;
 	kcb_reexec_without_aslr(argv, kcb_detect_emulation(&err), &aslr);
+
+	/* the slab arena first: an address-space limit is its own error, not
+	 * a failed patch */
+	size_t arena_bytes;
+	int e = kcb_slab_arena_reserve(&arena_bytes);
+	if (e)
+		return fail(KCB_EXIT_NO_MEMORY, "cannot reserve the " + std::to_string(arena_bytes >> 20) +
+							" MiB slab arena: " + strerror(e) + " (address-space limit, ulimit -v?)");
 
 	/* Refuse to measure unless every patched site decodes to its cache. */
 	if (opt.no_patch)
@@ -101,12 +117,6 @@ int main(int argc, char **argv)
 			    "refusing to measure: runtime_const sites are not patched and verified (" +
 				    std::to_string(bad) + " of " + std::to_string(sites) + " sites wrong" +
 				    (opt.no_patch ? ", --no-patch" : "") + ")");
-	}
-
-	if (!opt.out.empty()) {
-		err = kcb_check_writable(opt.out);
-		if (!err.empty())
-			return fail(KCB_EXIT_OUTPUT, "output: " + err);
 	}
 
 	kcb_context ctx;
