@@ -5,6 +5,7 @@ wrapper that turns every failure into one line on stderr."""
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 
@@ -43,9 +44,23 @@ def rel(path):
     return a
 
 
+# held back while temp files exist: they land after the renames (or the
+# cleanup), so an interrupted tool leaves each target old or new, never a
+# temp file beside it
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def write_atomic(files):
     """files: {path: text or bytes}.  Every temp file is written before any
     rename, so a failure leaves no half-written output."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        _write_all(files)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_all(files):
     tmps = []
     try:
         for path, text in files.items():
@@ -81,8 +96,9 @@ def read_json(path, bad=("malformed or truncated JSON", "malformed JSON")):
             text = f.read()
     except OSError as e:
         raise KcbError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise KcbError(f"{path}: not UTF-8 text") from None
+    except UnicodeDecodeError as e:
+        raise KcbError(f"{path}: not a results file: not UTF-8 text (byte "
+                       f"{e.start})") from None
     if not text.strip():
         raise KcbError(f"{path}: empty file")
     try:
