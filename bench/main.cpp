@@ -22,9 +22,17 @@
 #include "rounds.h"
 #include "scenarios.h"
 
+/* one line on stderr: a control byte from argv (a newline in a file
+ * name) is written as \xNN */
 static int fail(int code, const std::string &msg)
 {
-	fprintf(stderr, "kcb_bench: %s\n", msg.c_str());
+	std::string line;
+	for (unsigned char c : msg) {
+		char esc[8];
+		snprintf(esc, sizeof(esc), "\\x%02x", c);
+		line += c < 0x20 || c == 0x7f ? esc : std::string(1, (char)c);
+	}
+	fprintf(stderr, "kcb_bench: %s\n", line.c_str());
 	return code;
 }
 

@@ -6,6 +6,13 @@
 set(CMAKE_SYSTEM_NAME Linux)
 set(KCB_COMMON_FLAGS "-O2 -fno-pie -fno-lto -fno-strict-aliasing -fno-stack-protector")
 set(KCB_FLAGS "${KCB_COMMON_FLAGS} ${KCB_ARCH_FLAGS}")
+# KCB_SANITIZE (preset x86_64-asan): ASan + UBSan over the same flags, and
+# every finding is fatal (no recovery), so a report fails its test
+set(KCB_SANITIZE_FLAGS "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer")
+if(KCB_SANITIZE)
+  set(KCB_FLAGS "${KCB_FLAGS} ${KCB_SANITIZE_FLAGS}")
+  set(KCB_ARCH_LDFLAGS "${KCB_ARCH_LDFLAGS} ${KCB_SANITIZE_FLAGS}")
+endif()
 set(CMAKE_C_COMPILER ${KCB_TRIPLE}-gcc)
 set(CMAKE_CXX_COMPILER ${KCB_TRIPLE}-g++)
 set(CMAKE_C_FLAGS_INIT "${KCB_FLAGS}")

@@ -109,12 +109,19 @@ def read_json(path, bad=("malformed or truncated JSON", "malformed JSON")):
         raise KcbError(f"{path}: {bad[1]} (nested too deep)") from None
 
 
+def one_line(text):
+    """text with every character that would break the line (a file name may
+    hold \\n, \\r, \\x85, ...) escaped, so an error stays one line."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1]
+                   for c in text)
+
+
 def run(prog, main, argv=None):
     """Call main(argv) -> exit code; turn every failure into one line."""
     try:
         code = main(sys.argv[1:] if argv is None else argv)
     except KcbError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
+        print(f"{prog}: {one_line(str(e))}", file=sys.stderr)
         code = e.code
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
@@ -127,6 +134,7 @@ def run(prog, main, argv=None):
             tb = tb.tb_next
         where = (f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:"
                  f"{tb.tb_lineno}" if tb else "")
-        print(f"{prog}: internal error: {type(e).__name__}: {e}{where}", file=sys.stderr)
+        print(f"{prog}: internal error: {type(e).__name__}: {one_line(str(e))}{where}",
+              file=sys.stderr)
         code = EXIT_INTERNAL
     sys.exit(code)
