@@ -26,7 +26,7 @@ static struct kcb_page *free_pages[KCB_MAX_ORDER + 1];
 extern "C" int kcb_slab_arena_reserve(size_t *bytes)
 {
 	static int err = -1;
-	size_t arena = (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT;
+	size_t arena = (size_t)KCB_ARENA_RESERVED_PAGES << KCB_PAGE_SHIFT;
 	size_t meta = KCB_ARENA_PAGES * sizeof(struct kcb_page);
 	*bytes = arena + meta;
 	if (err >= 0)
@@ -58,7 +58,7 @@ bool kcb_page_alloc_init(void)
 void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len)
 {
 	*arena = kcb_arena_base;
-	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT : 0;
+	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_RESERVED_PAGES << KCB_PAGE_SHIFT : 0;
 	*meta = (uintptr_t)kcb_vmemmap;
 	*meta_len = kcb_vmemmap ? KCB_ARENA_PAGES * sizeof(struct kcb_page) : 0;
 }
@@ -73,7 +73,7 @@ struct kcb_page *kcb_alloc_pages(unsigned int order)
 		return page;
 	}
 	uintptr_t idx = (arena_next_page + n - 1) & ~(n - 1); /* naturally aligned, like buddy */
-	if (idx + n > KCB_ARENA_PAGES)
+	if (idx + n > KCB_ARENA_RESERVED_PAGES)
 		return nullptr;
 	while (idx + n > arena_committed) {
 		void *chunk = (void *)(kcb_arena_base + (arena_committed << KCB_PAGE_SHIFT));
