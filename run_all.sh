@@ -209,6 +209,12 @@ test)
 	if [[ $bars =~ Ran\ ([0-9]+)\ test ]]; then
 		if [[ $bars == *$'\nOK'* ]]; then BARS_PASSED=${BASH_REMATCH[1]}; else BARS_FAILED=${BASH_REMATCH[1]}; fi
 	fi
+	# the native suite once more under ASan + UBSan; its counts join the summary
+	if [[ " $arches " == *" x86_64 "* && -z ${SKIP[x86_64]:-} ]]; then
+		say "x86_64-asan: configure + build + tests (ASan + UBSan)"
+		build_arch x86_64-asan && test_arch x86_64-asan
+		arches="$arches x86_64-asan"
+	fi
 	echo "test wall time: $(($(date +%s) - t0)) s"
 	summary || rc=1
 	exit $rc

@@ -62,6 +62,11 @@ def arch_by_preset(preset):
     return next((a for a in _ARCH_LIST if a.preset == preset), None)
 
 
+# extra builds of an arch's preset: {preset: the arch preset it builds
+# again}; x86_64-asan: ASan + UBSan (toolchains/common.cmake KCB_SANITIZE),
+# run by ./run_all.sh test
+DERIVED_PRESETS = {"x86_64-asan": "x86_64"}
+
 MODELS = ("sheaves", "cpu_slab")
 
 # report order (bench/scenarios.cpp variant_rank()): the reference pointer
