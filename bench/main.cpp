@@ -4,6 +4,7 @@
  * site, then measures each (model, scenario, variant) of this build with the
  * best counter the machine offers; see bench/METHOD.md for the method.
  */
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -73,6 +74,10 @@ static void print_run_notes(const kcb_run_info &info)
 
 int main(int argc, char **argv)
 {
+	/* a file-size limit (a full disk by another name) is an error to
+	 * report, exit 4, not a kill that leaves a temp file behind */
+	signal(SIGXFSZ, SIG_IGN);
+
 	kcb_options opt;
 	std::string err;
 	int rc = kcb_parse_args(argc, argv, &opt, &err);

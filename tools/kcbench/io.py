@@ -24,9 +24,22 @@ class KcbError(Exception):
     """Bad input or a failed step: the tools print str(e) as one line and
     exit with self.code."""
 
-    def __init__(self, message, code=EXIT_USAGE):
+    def __init__(self, message, code=EXIT_USAGE, fatal=False):
         super().__init__(message)
         self.code = code
+        self.fatal = fatal  # a fault no caller may record as a result
+
+
+def check_not_killed(what, returncode):
+    """A child killed by a signal (the OOM killer, a user's kill) is a
+    fault, never a measurement: the tool stops before writing anything."""
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        raise KcbError(f"{what} was killed by {name}; nothing written", EXIT_FAIL,
+                       fatal=True)
 
 
 class Parser(argparse.ArgumentParser):
