@@ -72,6 +72,89 @@ static void print_run_notes(const kcb_run_info &info)
 	}
 }
 
+/* Everything before the first sample: output, layout, arena, patched
+ * sites, context, counters, CPU.  Returns a kcb_exit code (*err: why). */
+static int set_up(const kcb_options &opt, char **argv, kcb_context *ctx, kcb_counters *counters, std::string *err)
+{
+	/* before anything is measured: a run must not end unable to write */
+	if (!opt.out.empty()) {
+		*err = kcb_check_writable(opt.out);
+		if (!err->empty()) {
+			*err = "output: " + *err;
+			return KCB_EXIT_OUTPUT;
+		}
+	}
+
+	/* the same address layout in every run (see context.h) */
+	std::string aslr, why;
+	kcb_reexec_without_aslr(argv, kcb_detect_emulation(&why), &aslr);
+
+	/* the slab arena first: an address-space limit is its own error, not
+	 * a failed patch */
+	size_t arena_bytes;
+	int e = kcb_slab_arena_reserve(&arena_bytes);
+	if (e) {
+		*err = "cannot reserve the " + std::to_string(arena_bytes >> 20) + " MiB slab arena: " + strerror(e) +
+		       " (address-space limit, ulimit -v?)";
+		return KCB_EXIT_NO_MEMORY;
+	}
+
+	/* Refuse to measure unless every patched site decodes to its cache. */
+	if (opt.no_patch)
+		kcb_caches_init_unpatched();
+	else
+		kcb_caches_init();
+	if (!kcb_consts_ready()) {
+		unsigned int sites = 0;
+		int bad = kcb_consts_verify(&sites, false);
+		*err = "refusing to measure: runtime_const sites are not patched and verified (" +
+		       std::to_string(bad) + " of " + std::to_string(sites) + " sites wrong" +
+		       (opt.no_patch ? ", --no-patch" : "") + ")";
+		return KCB_EXIT_NOT_PATCHED;
+	}
+
+	kcb_context_fill(ctx);
+	ctx->command = opt.command;
+	ctx->aslr = aslr;
+
+	int rc = counters->setup(opt.events, ctx->emulated, err);
+	if (rc)
+		return rc;
+
+	kcb_loops_set_chain_pad(!ctx->emulated);
+	kcb_pin(opt.cpu, ctx);
+	if (ctx->pinned_cpu < 0)
+		fprintf(stderr, "kcb_bench: %s; numbers may move between CPUs\n", ctx->pin_note.c_str());
+	return KCB_EXIT_OK;
+}
+
+/* The run's start: ticks per cycle from the two references (*tpc_out, 0:
+ * none or refused), the counter in words, the quiet level learnt. */
+static kcb_run_info calibrate_start(const kcb_options &opt, const kcb_context &ctx, const kcb_counters &counters,
+				    unsigned int calib_runs, double *tpc_out)
+{
+	/* two references that no core can shortcut; when they disagree the
+	 * run reports ticks and says why (harness.h, METHOD.md) */
+	kcb_run_info info;
+	if (counters.ticks_index() >= 0)
+		info.cal = kcb_calibrate(counters, calib_runs);
+	double tpc = *tpc_out = counters.pmu_cycles() ? 0 : info.cal.tpc();
+	if (!counters.pmu_cycles() && info.cal.add_tpc > 0 && !info.cal.agree())
+		info.cal_refused = kcb_calibration_refusal(info.cal, "at the start");
+	info.ticks_per_cycle = tpc;
+	info.ticks_hz = ctx.emulated ? 0 : (double)kcb_ticks_hz();
+	info.evict_method = kcb_evict_method();
+	kcb_describe_counters(counters, ctx, tpc, &info);
+	if (!ctx.emulated) /* learn the quiet level; see harness.h */
+		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 30000);
+	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
+	if (info.cal.add_tpc > 0)
+		fprintf(stderr, "kcb_bench: calibration references: add %.4f, multiply %.4f ticks/cycle (%+.1f%%); "
+				"L1 chase %.2f ticks per load\n",
+			info.cal.add_tpc, info.cal.mul_tpc, 100 * info.cal.disagreement(), info.cal.l1_ticks);
+	return info;
+}
+
 int main(int argc, char **argv)
 {
 	/* a file-size limit (a full disk by another name) is an error to
@@ -99,75 +182,15 @@ int main(int argc, char **argv)
 		return KCB_EXIT_OK;
 	}
 
-	/* before anything is measured: a run must not end unable to write */
-	if (!opt.out.empty()) {
-		err = kcb_check_writable(opt.out);
-		if (!err.empty())
-			return fail(KCB_EXIT_OUTPUT, "output: " + err);
-	}
-
-	/* the same address layout in every run (see context.h) */
-	std::string aslr;
-	kcb_reexec_without_aslr(argv, kcb_detect_emulation(&err), &aslr);
-
-	/* the slab arena first: an address-space limit is its own error, not
-	 * a failed patch */
-	size_t arena_bytes;
-	int e = kcb_slab_arena_reserve(&arena_bytes);
-	if (e)
-		return fail(KCB_EXIT_NO_MEMORY, "cannot reserve the " + std::to_string(arena_bytes >> 20) +
-							" MiB slab arena: " + strerror(e) + " (address-space limit, ulimit -v?)");
-
-	/* Refuse to measure unless every patched site decodes to its cache. */
-	if (opt.no_patch)
-		kcb_caches_init_unpatched();
-	else
-		kcb_caches_init();
-	if (!kcb_consts_ready()) {
-		unsigned int sites = 0;
-		int bad = kcb_consts_verify(&sites, false);
-		return fail(KCB_EXIT_NOT_PATCHED,
-			    "refusing to measure: runtime_const sites are not patched and verified (" +
-				    std::to_string(bad) + " of " + std::to_string(sites) + " sites wrong" +
-				    (opt.no_patch ? ", --no-patch" : "") + ")");
-	}
-
 	kcb_context ctx;
-	kcb_context_fill(&ctx);
-	ctx.command = opt.command;
-	ctx.aslr = aslr;
-
 	kcb_counters counters;
-	rc = counters.setup(opt.events, ctx.emulated, &err);
+	rc = set_up(opt, argv, &ctx, &counters, &err);
 	if (rc)
 		return fail(rc, err);
-
-	kcb_loops_set_chain_pad(!ctx.emulated);
-	kcb_pin(opt.cpu, &ctx);
-	if (ctx.pinned_cpu < 0)
-		fprintf(stderr, "kcb_bench: %s; numbers may move between CPUs\n", ctx.pin_note.c_str());
-
 	kcb_harness_cfg cfg = harness_cfg(opt);
-	/* two references that no core can shortcut; when they disagree the
-	 * run reports ticks and says why (harness.h, METHOD.md) */
-	kcb_run_info info;
+	double tpc;
 	const unsigned int calib_runs = opt.quick ? 31 : 101;
-	if (counters.ticks_index() >= 0)
-		info.cal = kcb_calibrate(counters, calib_runs);
-	double tpc = counters.pmu_cycles() ? 0 : info.cal.tpc();
-	if (!counters.pmu_cycles() && info.cal.add_tpc > 0 && !info.cal.agree())
-		info.cal_refused = kcb_calibration_refusal(info.cal, "at the start");
-	info.ticks_per_cycle = tpc;
-	info.ticks_hz = ctx.emulated ? 0 : (double)kcb_ticks_hz();
-	info.evict_method = kcb_evict_method();
-	kcb_describe_counters(counters, ctx, tpc, &info);
-	if (!ctx.emulated) /* learn the quiet level; see harness.h */
-		kcb_quiet_start(opt.quick ? 50 : 300, opt.quick ? 1000 : 30000);
-	fprintf(stderr, "kcb_bench: %s\n", info.counter_note.c_str());
-	if (info.cal.add_tpc > 0)
-		fprintf(stderr, "kcb_bench: calibration references: add %.4f, multiply %.4f ticks/cycle (%+.1f%%); "
-				"L1 chase %.2f ticks per load\n",
-			info.cal.add_tpc, info.cal.mul_tpc, 100 * info.cal.disagreement(), info.cal.l1_ticks);
+	kcb_run_info info = calibrate_start(opt, ctx, counters, calib_runs, &tpc);
 
 	kcb_rounds rounds;
 	std::vector<kcb_record> records =
