@@ -33,8 +33,10 @@ while (($#)); do
 	case $1 in
 	test|gate|baseline) mode=$1 ;;
 	--quick) quick=--quick ;;
-	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ }; arch_subset=1 ;;
-	--arch=*) arches=${1#--arch=}; arches=${arches//,/ }; arch_subset=1 ;;
+	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ }; arch_subset=1
+		[[ -n ${arches// /} ]] || die "--arch needs at least one arch, e.g. --arch x86_64" ;;
+	--arch=*) arches=${1#--arch=}; arches=${arches//,/ }; arch_subset=1
+		[[ -n ${arches// /} ]] || die "--arch needs at least one arch, e.g. --arch x86_64" ;;
 	--export) shift; (($#)) || die "--export needs a directory"; mode=export; export_dir=$1 ;;
 	-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (try --help)" ;;
@@ -167,9 +169,9 @@ write_skipped() { # rundir: skipped.json for the report
 }
 
 if [[ $mode == gate ]]; then
-	latest=$(ls -1d results/runs/*/ 2>/dev/null | tail -1)
-	[[ -n $latest ]] || die "no run in results/runs/: run ./run_all.sh first"
-	exec "$PY" tools/compare "$latest" results/baseline
+	# the newest by the time recorded in each run: names do not sort (ci-*)
+	[[ -d results/runs ]] || die "no run in results/runs/: run ./run_all.sh first"
+	exec "$PY" tools/compare --newest results/runs results/baseline
 fi
 
 t0=$(date +%s)
@@ -225,6 +227,12 @@ test)
 	echo "$bars" | grep -E '^static pass|^Ran |^OK|^FAILED|^(FAIL|ERROR):'
 	if [[ $bars =~ Ran\ ([0-9]+)\ test ]]; then
 		if [[ $bars == *$'\nOK'* ]]; then BARS_PASSED=${BASH_REMATCH[1]}; else BARS_FAILED=${BASH_REMATCH[1]}; fi
+	fi
+	# the native suite once more under ASan + UBSan; its counts join the summary
+	if [[ " $arches " == *" x86_64 "* && -z ${SKIP[x86_64]:-} ]]; then
+		say "x86_64-asan: configure + build + tests (ASan + UBSan)"
+		build_arch x86_64-asan && test_arch x86_64-asan
+		arches="$arches x86_64-asan"
 	fi
 	echo "test wall time: $(($(date +%s) - t0)) s"
 	summary || rc=1

@@ -25,6 +25,18 @@ static std::vector<std::string> split_list(const char *s)
 	return v;
 }
 
+/* a list option's value: names, never an empty list (which would measure
+ * everything, as if the option were not given) */
+static bool parse_list(const char *opt, const char *s, std::vector<std::string> *out, std::string *err)
+{
+	*out = split_list(s);
+	if (out->empty()) {
+		*err = std::string("--") + opt + " wants a comma-separated list of names, not '" + s + "'";
+		return false;
+	}
+	return true;
+}
+
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -53,7 +65,8 @@ const char *kcb_usage(void)
 	       "  --help              this text\n"
 	       "exit codes: 0 ok; 1 set-up or measurement failed; 2 usage (bad option, unknown\n"
 	       "  scenario/model/variant); 3 unknown event; 4 output not writable; 5 perf_event\n"
-	       "  refused or no PMU for --events; 6 runtime_const sites not patched, refusing to measure\n";
+	       "  refused or no PMU for --events; 6 runtime_const sites not patched, refusing to measure;\n"
+	       "  7 the slab arena cannot be reserved (address-space limit, ulimit -v)\n";
 }
 
 int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
@@ -82,11 +95,29 @@ int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 	while ((c = getopt_long(argc, argv, "", longopts, nullptr)) != -1) {
 		switch (c) {
 		case O_QUICK: o->quick = true; break;
-		case O_SCEN: o->scenarios = split_list(optarg); break;
-		case O_MODEL: o->models = split_list(optarg); break;
-		case O_VAR: o->variants = split_list(optarg); break;
-		case O_EVENTS: o->events = split_list(optarg); break;
-		case O_OUT: o->out = optarg; break;
+		case O_SCEN:
+			if (!parse_list("scenario", optarg, &o->scenarios, err))
+				return KCB_EXIT_USAGE;
+			break;
+		case O_MODEL:
+			if (!parse_list("model", optarg, &o->models, err))
+				return KCB_EXIT_USAGE;
+			break;
+		case O_VAR:
+			if (!parse_list("variant", optarg, &o->variants, err))
+				return KCB_EXIT_USAGE;
+			break;
+		case O_EVENTS:
+			if (!parse_list("events", optarg, &o->events, err))
+				return KCB_EXIT_USAGE;
+			break;
+		case O_OUT:
+			if (!*optarg) {
+				*err = "--out wants a file name, not ''";
+				return KCB_EXIT_USAGE;
+			}
+			o->out = optarg;
+			break;
 		case O_CPU:
 			if (!parse_uint(optarg, 4095, &v)) {
 				*err = std::string("--cpu wants a CPU number, not '") + optarg + "'";

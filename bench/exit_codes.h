@@ -11,6 +11,7 @@ enum kcb_exit {
 	KCB_EXIT_OUTPUT = 4,         /* --out path not writable */
 	KCB_EXIT_PERF_REFUSED = 5,   /* --events asked, perf_event refused or no PMU */
 	KCB_EXIT_NOT_PATCHED = 6,    /* runtime_const sites not patched+verified */
+	KCB_EXIT_NO_MEMORY = 7,      /* the slab arena cannot be reserved (ulimit -v) */
 };
 
 #endif

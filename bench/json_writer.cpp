@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -163,8 +165,11 @@ static std::string temp_path(const std::string &path)
 
 std::string kcb_check_writable(const std::string &path)
 {
+	struct stat st;
 	if (path.empty() || path.back() == '/')
 		return "'" + path + "' is not a file name";
+	if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+		return "'" + path + "' is a directory, not a file name";
 	std::string tmp = temp_path(path);
 	int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
@@ -174,7 +179,25 @@ std::string kcb_check_writable(const std::string &path)
 	return "";
 }
 
+static std::string write_atomic(const std::string &path, const std::string &text);
+
+/* SIGINT, SIGTERM and SIGHUP wait while the temp file exists: the signal
+ * then lands after the rename (or the cleanup), so it never leaves a temp
+ * file beside the target */
 std::string kcb_write_atomic(const std::string &path, const std::string &text)
+{
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	std::string err = write_atomic(path, text);
+	sigprocmask(SIG_SETMASK, &old, nullptr);
+	return err;
+}
+
+static std::string write_atomic(const std::string &path, const std::string &text)
 {
 	std::string tmp = temp_path(path);
 	int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

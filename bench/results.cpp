@@ -38,6 +38,105 @@ void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double
 			     ", and clock_gettime ns";
 }
 
+std::string kcb_calibration_refusal(const kcb_calibration &cal, const char *when)
+{
+	char buf[320];
+	snprintf(buf, sizeof(buf),
+		 "the calibration references disagree %s: register-register add %.4f vs multiply %.4f "
+		 "ticks/cycle (%+.1f%%, tolerance %.0f%%), so this core shortcuts one of them; results stay in %s%s",
+		 when, cal.add_tpc, cal.mul_tpc, 100 * cal.disagreement(), 100 * KCB_CALIB_TOLERANCE, KCB_TICKS_UNIT,
+		 cal.test_scale > 0 ? " (KCB_TEST_ADD_REF_SCALE test hook set)" : "");
+	return buf;
+}
+
+/* the known answer: latency pointer - static is one L1 load */
+static void check_known_answer(const kcb_rounds &r, const std::vector<kcb_delta> &deltas, kcb_run_info *info)
+{
+	std::string unit = r.tpc > 0 ? "calibrated-cycles" : KCB_TICKS_UNIT;
+	std::vector<kcb_known_answer_check> checks;
+	for (const kcb_delta &d : deltas) {
+		if (d.scenario != "latency" || d.variant != "pointer")
+			continue;
+		for (const auto &u : d.units)
+			if (u.first == unit) {
+				kcb_known_answer_check c;
+				c.model = d.model;
+				c.variant = d.variant;
+				c.delta = u.second.median;
+				checks.push_back(c);
+			}
+	}
+	kcb_known_answer_eval(r.l1_unit, r.l1_ticks, unit, checks, &info->known);
+	for (const std::string &w : info->known.warnings)
+		info->warnings.push_back(w);
+}
+
+void kcb_describe_run(const kcb_context &ctx, const kcb_counters &c, const kcb_rounds &r, unsigned int calib_runs,
+		      const std::vector<kcb_delta> &deltas, kcb_run_info *info)
+{
+	info->seconds = r.seconds;
+	info->latency_method =
+		ctx.emulated ? std::string("x = op(x), cache address from and-zero of the last result (emulated: no "
+					   "gate, no pad)")
+		: KCB_HAVE_EXEC_GATE
+			? std::string("loop: gate, 40-54 dependent register-register adds (8 loop copies, one per round), call; hot path: "
+				      "cache address from and-zero of the last result, gate, op; gate = ") + KCB_EXEC_GATE_INSN
+			: std::string("x = op(x) + 96 dependent adds; cache address from and-zero of the last result "
+				      "(no execution gate on this arch)");
+	info->layouts = "stack at";
+	for (unsigned int i = 0; i < kcb_nr_layouts; i++)
+		info->layouts += " " + std::to_string(kcb_stack_offsets[i]);
+	info->layouts += " mod 4 KiB, one per round; physical frames: ";
+	if (ctx.emulated)
+		info->layouts += "not moved (emulated)";
+	else if (!r.frames_moved)
+		info->layouts += "not moved: " + r.frames_error;
+	else
+		info->layouts += "every resident page of the program image and the slab arena (" +
+				 std::to_string(r.moved_min) + " to " + std::to_string(r.moved_max) +
+				 " pages) moved to other physical frames before each round";
+
+	if (r.disagree.samples) {
+		info->cal_rounds = (unsigned int)r.disagree.samples;
+		info->cal_round_disagree_med = r.disagree.median;
+		info->cal_round_disagree_max = r.disagree_max;
+	}
+	if (r.refused) {
+		char why[96];
+		snprintf(why, sizeof(why), "over the %zu group rounds (median |multiply/add - 1| %.1f%%)",
+			 r.disagree.samples, 100 * r.disagree.median);
+		info->cal_refused = kcb_calibration_refusal(info->cal, why);
+		info->ticks_per_cycle = 0;
+		kcb_describe_counters(c, ctx, 0, info);
+	}
+	if (!info->cal_refused.empty())
+		info->warnings.push_back("calibrated-cycles refused: " + info->cal_refused);
+
+	char buf[256];
+	if (r.quiet_limit > 0)
+		snprintf(buf, sizeof(buf),
+			 "%zu of %zu samples kept (%.0f%%): taken while a throughput probe of independent adds ran "
+			 "within %.0f%% of its fastest (%.0f %s); the rest ran while something else shared the core; "
+			 "%.0f ms spent waiting for a quiet core",
+			 r.used, r.taken, r.taken ? 100.0 * (double)r.used / (double)r.taken : 0.0,
+			 (KCB_QUIET_SLACK - 1) * 100, r.quiet_limit / KCB_QUIET_SLACK, KCB_TICKS_UNIT,
+			 kcb_quiet_waited_ms());
+	else
+		snprintf(buf, sizeof(buf), "all %zu samples kept (no contention filter: %s)", r.taken,
+			 ctx.emulated ? "emulated" : "no probe");
+	info->contention = buf;
+	if (r.tpc_lo > 0) {
+		snprintf(buf, sizeof(buf),
+			 "ticks per cycle %.4f at the start (%u runs), %.4f to %.4f before the group rounds (7 runs "
+			 "each); each sample is converted with its own round's (%u rounds whose references "
+			 "disagreed kept the start's)",
+			 r.tpc, calib_runs, r.tpc_lo, r.tpc_hi, r.cal_kept_start);
+		info->calibration = buf;
+	}
+	if (!r.l1_unit.empty() && !ctx.emulated)
+		check_known_answer(r, deltas, info);
+}
+
 const kcb_metric &kcb_primary(const kcb_measurement &m)
 {
 	static const char *const order[] = {"pmu-cycles", "calibrated-cycles", "tsc-ticks", "timer-ticks",

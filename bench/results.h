@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "harness.h"
 #include "known_answer.h"
+#include "rounds.h"
 #include "scenarios.h"
 
 struct kcb_run_info {
@@ -26,11 +27,6 @@ struct kcb_run_info {
 	kcb_known_answer known;  /* the L1 known answer and its checks */
 	std::vector<std::string> warnings; /* one line each, also in the JSON */
 	double seconds = 0;
-};
-
-struct kcb_record {
-	const kcb_plan_item *item;
-	kcb_measurement m;
 };
 
 /* variant - baseline in one (model, scenario), paired by sample: sample k
@@ -49,6 +45,16 @@ std::vector<kcb_delta> kcb_deltas(const std::vector<kcb_record> &records);
 
 /* The counter source and the one plain sentence about it. */
 void kcb_describe_counters(const kcb_counters &c, const kcb_context &ctx, double tpc, kcb_run_info *info);
+
+/* why calibrated-cycles are refused, in one line; when: "at the start", ... */
+std::string kcb_calibration_refusal(const kcb_calibration &cal, const char *when);
+
+/* The run in words, once the rounds are done: the latency loop, the
+ * layouts and frames, a refusal over the rounds, the contention filter, the
+ * calibration over the run, and the L1 known answer against the deltas.
+ * calib_runs: the start's calibration runs. */
+void kcb_describe_run(const kcb_context &ctx, const kcb_counters &c, const kcb_rounds &r, unsigned int calib_runs,
+		      const std::vector<kcb_delta> &deltas, kcb_run_info *info);
 
 /* pmu-cycles, else calibrated-cycles, else ticks, else (emulated-)ns */
 const kcb_metric &kcb_primary(const kcb_measurement &m);

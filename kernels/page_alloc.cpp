@@ -23,34 +23,42 @@ static uintptr_t arena_next_page;   /* bump index */
 static uintptr_t arena_committed;   /* pages committed so far */
 static struct kcb_page *free_pages[KCB_MAX_ORDER + 1];
 
-bool kcb_page_alloc_init(void)
+extern "C" int kcb_slab_arena_reserve(size_t *bytes)
 {
-	if (kcb_arena_base)
-		return true;
-	size_t bytes = (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT;
-	void *a = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (a == MAP_FAILED) {
-		fprintf(stderr, "kcache-bench: cannot reserve the slab arena (%zu MiB): %s\n", bytes >> 20,
-			strerror(errno));
-		return false;
-	}
+	static int err = -1;
+	size_t arena = (size_t)KCB_ARENA_RESERVED_PAGES << KCB_PAGE_SHIFT;
 	size_t meta = KCB_ARENA_PAGES * sizeof(struct kcb_page);
+	*bytes = arena + meta;
+	if (err >= 0)
+		return err;
+	void *a = mmap(nullptr, arena, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (a == MAP_FAILED)
+		return err = errno;
 	void *m = mmap(nullptr, meta, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
 	if (m == MAP_FAILED) {
-		fprintf(stderr, "kcache-bench: cannot map the page metadata: %s\n", strerror(errno));
-		munmap(a, bytes);
-		return false;
+		err = errno;
+		munmap(a, arena);
+		return err;
 	}
 	kcb_vmemmap = (struct kcb_page *)m;
 	kcb_arena_base = (uintptr_t)a;
-	return true;
+	return err = 0;
+}
+
+bool kcb_page_alloc_init(void)
+{
+	size_t bytes;
+	int e = kcb_slab_arena_reserve(&bytes);
+	if (e)
+		fprintf(stderr, "kcache-bench: cannot reserve the %zu MiB slab arena: %s\n", bytes >> 20, strerror(e));
+	return !e;
 }
 
 void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len)
 {
 	*arena = kcb_arena_base;
-	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_PAGES << KCB_PAGE_SHIFT : 0;
+	*arena_len = kcb_arena_base ? (size_t)KCB_ARENA_RESERVED_PAGES << KCB_PAGE_SHIFT : 0;
 	*meta = (uintptr_t)kcb_vmemmap;
 	*meta_len = kcb_vmemmap ? KCB_ARENA_PAGES * sizeof(struct kcb_page) : 0;
 }
@@ -65,7 +73,7 @@ struct kcb_page *kcb_alloc_pages(unsigned int order)
 		return page;
 	}
 	uintptr_t idx = (arena_next_page + n - 1) & ~(n - 1); /* naturally aligned, like buddy */
-	if (idx + n > KCB_ARENA_PAGES)
+	if (idx + n > KCB_ARENA_RESERVED_PAGES)
 		return nullptr;
 	while (idx + n > arena_committed) {
 		void *chunk = (void *)(kcb_arena_base + (arena_committed << KCB_PAGE_SHIFT));

@@ -96,6 +96,7 @@ struct kcb_cache_node {
 struct kcb_cache_private {
 	struct kcb_cache_node node;
 	struct kcb_cache_stats stats;
+	struct kmem_cache *next_created; /* slab_caches (slab_common.cpp) */
 };
 
 /* s->reciprocal_size: set by slab_common.cpp, read by slab.cpp's obj_to_index() */

@@ -171,6 +171,11 @@ extern "C" int kcb_cache_init(struct kmem_cache *s, const char *name, unsigned i
 	return 1;
 }
 
+/* Every cache kcb_cache_create() made, like the kernel's slab_caches list:
+ * there is no destroy, so they live until exit, reachable (LeakSanitizer
+ * rightly calls an unreachable one a leak). */
+static struct kmem_cache *slab_caches;
+
 extern "C" struct kmem_cache *kcb_cache_create(const char *name, unsigned int object_size,
 					       kcb_slab_flags_t flags, unsigned int model)
 {
@@ -183,6 +188,8 @@ extern "C" struct kmem_cache *kcb_cache_create(const char *name, unsigned int ob
 		free(s);
 		return nullptr;
 	}
+	kcb_priv(s)->next_created = slab_caches;
+	slab_caches = s;
 	return s;
 }
 

@@ -127,6 +127,28 @@ kcb_bench_exit(unknown_variant 2 "unknown variant 'immediate'" --variant immedia
 kcb_bench_exit(unknown_event 3 "unknown event 'no_such_event_xyz'" --events no_such_event_xyz --out ${_kcb_out})
 kcb_bench_exit(unwritable_out 4 "output: " --quick --out /nonexistent-kcb-dir/r.json)
 kcb_bench_exit(not_patched 6 "refusing to measure" --no-patch --out ${_kcb_out})
+# an empty value is a usage error, never "everything" or "no output"
+kcb_bench_exit(empty_out 2 "--out wants a file name" --quick --out=)
+kcb_bench_exit(empty_scenario 2 "--scenario wants" --scenario= --out ${_kcb_out})
+kcb_bench_exit(empty_model 2 "--model wants" --model= --out ${_kcb_out})
+kcb_bench_exit(empty_variant 2 "--variant wants" --variant=, --out ${_kcb_out})
+# a folder as --out: refused before measuring (one line: no progress lines)
+kcb_bench_exit(out_is_dir 4 "is a directory" --quick --scenario callsite --model sheaves --variant static
+  --out ${CMAKE_BINARY_DIR})
+if(NOT KCB_EMULATOR AND NOT KCB_SANITIZE)
+  # an address-space limit below the arena: its own exit code and line; a
+  # limit the run fits in (1 GiB) measures (ASan reserves terabytes of
+  # shadow, QEMU its own guest space: both native, unsanitized only)
+  add_test(NAME bench_exit_arena_limit COMMAND ${CMAKE_COMMAND}
+    "-DCMD=sh|-c|ulimit -v 150000 && exec \"$@\"|sh|$<TARGET_FILE:kcb_bench>"
+    "-DARGS=--quick|--out|${_kcb_out}" -DEXPECT=7 "-DERR=cannot reserve the [0-9]+ MiB slab arena"
+    -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
+  add_test(NAME bench_arena_fits COMMAND ${CMAKE_COMMAND}
+    "-DCMD=sh|-c|ulimit -v 1048576 && exec \"$@\"|sh|$<TARGET_FILE:kcb_bench>"
+    "-DARGS=--quick|--scenario|callsite|--model|sheaves|--variant|static|--out|${_kcb_out}"
+    -DEXEC=native -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
+  set_tests_properties(bench_exit_arena_limit bench_arena_fits PROPERTIES RESOURCE_LOCK bench_test_out)
+endif()
 kcb_bench_exit(events_perf perf "" --events L1-dcache-load-misses --quick --scenario callsite
   --model sheaves --variant static --out ${_kcb_out})
 # the perf_event path with software events (no PMU needed)
@@ -146,6 +168,7 @@ set_tests_properties(bench_events_software bench_calibration_refused PROPERTIES 
   RUN_SERIAL TRUE)
 
 set_tests_properties(bench_exit_unknown_scenario bench_exit_unknown_model bench_exit_unknown_variant
+  bench_exit_empty_scenario bench_exit_empty_model bench_exit_empty_variant bench_exit_out_is_dir
   bench_exit_unknown_event bench_exit_unwritable_out bench_exit_not_patched bench_exit_events_perf
   PROPERTIES RESOURCE_LOCK bench_test_out)
 

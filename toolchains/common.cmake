@@ -19,6 +19,13 @@ else()
   set(CMAKE_C_COMPILER ${KCB_TRIPLE}-gcc)
   set(CMAKE_CXX_COMPILER ${KCB_TRIPLE}-g++)
 endif()
+# KCB_SANITIZE (preset x86_64-asan): ASan + UBSan over the same flags, and
+# every finding is fatal (no recovery), so a report fails its test
+set(KCB_SANITIZE_FLAGS "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer")
+if(KCB_SANITIZE)
+  set(KCB_FLAGS "${KCB_FLAGS} ${KCB_SANITIZE_FLAGS}")
+  set(KCB_ARCH_LDFLAGS "${KCB_ARCH_LDFLAGS} ${KCB_SANITIZE_FLAGS}")
+endif()
 set(CMAKE_C_FLAGS_INIT "${KCB_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${KCB_FLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${KCB_ARCH_FLAGS}")

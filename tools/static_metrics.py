@@ -11,9 +11,8 @@ x86_64, the -mcmodel=kernel hot-path objects; writes the "static" JSON
 Units: bytes, insns (objdump), qemu-insns (kcbench/static/qemu.py),
 mca-cycles(<cpu>) (kcbench/static/mca.py).
 """
-import sys
-
+from kcbench.io import run
 from kcbench.static.metrics import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run("static_metrics", main)

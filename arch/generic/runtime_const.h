@@ -85,9 +85,11 @@ static inline void *kcb_const_site(const int32_t *start, const int32_t *stop, un
 #define KCB_CONST_VALUE(sym) ((uint64_t)(uintptr_t)(sym))
 
 /* Record a site as the kernel does: `.long <label> - .` in <section>, whose
- * __start_/__stop_ bounds the fixup walks at start-up. */
+ * __start_/__stop_ bounds the fixup walks at start-up as an int32_t array:
+ * aligned to 4, or reading it is undefined (UBSan saw the section start
+ * at an odd address) */
 #define KCB_SITE_RECORD(section, label) \
-	".pushsection " section ",\"a\"\n\t.long " label " - .\n\t.popsection"
+	".pushsection " section ",\"a\"\n\t.balign 4\n\t.long " label " - .\n\t.popsection"
 
 #ifndef KCB_HAVE_RUNTIME_CONST
 #define KCB_HAVE_RUNTIME_CONST 0

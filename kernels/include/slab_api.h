@@ -71,6 +71,11 @@ extern void (*kcb_bad_free_hook)(const struct kmem_cache *s, const void *x, cons
  * kernels/page_alloc.cpp. */
 void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
 
+/* Reserve the arena and its metadata now (once; later calls return the
+ * first answer): 0, or the errno of the failed mmap, with *bytes the size
+ * asked for.  Prints nothing, so a caller can say it in one line. */
+int kcb_slab_arena_reserve(size_t *bytes);
+
 } /* extern "C" */
 
 #endif /* KCB_SLAB_API_H */

@@ -95,16 +95,24 @@ def check_presets(text):
     """Every vocab build (gcc per arch, clang per CLANG_ARCHES), in order."""
     p = []
     doc = json.loads(text)
-    conf = [c for c in doc["configurePresets"] if not c.get("hidden")]
+    conf = [c for c in doc["configurePresets"] if not c.get("hidden")
+            and c["name"] not in V.DERIVED_PRESETS]
     _want(p, "CMakePresets.json configurePresets", [c["name"] for c in conf],
           [b.preset for b in V.BUILDS])
+    derived = {c["name"]: c.get("inherits") for c in doc["configurePresets"]
+               if c["name"] in V.DERIVED_PRESETS or c.get("inherits") not in (None, "base")}
+    _want(p, "CMakePresets.json derived presets", derived, V.DERIVED_PRESETS)
     _want(p, "CMakePresets.json toolchain files",
           {c["name"]: c.get("toolchainFile") for c in conf},
           {b.preset: "${sourceDir}/toolchains/" + b.toolchain for b in V.BUILDS})
     for kind in ("buildPresets", "testPresets"):
         _want(p, f"CMakePresets.json {kind}",
-              [(c["name"], c["configurePreset"]) for c in doc[kind]],
+              [(c["name"], c["configurePreset"]) for c in doc[kind]
+               if c["name"] not in V.DERIVED_PRESETS],
               [(b.preset, b.preset) for b in V.BUILDS])
+        _want(p, f"CMakePresets.json derived {kind}",
+              sorted(c["name"] for c in doc[kind] if c["configurePreset"] in V.DERIVED_PRESETS),
+              sorted(V.DERIVED_PRESETS))
     return p
 
 

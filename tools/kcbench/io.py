@@ -5,6 +5,7 @@ wrapper that turns every failure into one line on stderr."""
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 
@@ -23,9 +24,22 @@ class KcbError(Exception):
     """Bad input or a failed step: the tools print str(e) as one line and
     exit with self.code."""
 
-    def __init__(self, message, code=EXIT_USAGE):
+    def __init__(self, message, code=EXIT_USAGE, fatal=False):
         super().__init__(message)
         self.code = code
+        self.fatal = fatal  # a fault no caller may record as a result
+
+
+def check_not_killed(what, returncode):
+    """A child killed by a signal (the OOM killer, a user's kill) is a
+    fault, never a measurement: the tool stops before writing anything."""
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        raise KcbError(f"{what} was killed by {name}; nothing written", EXIT_FAIL,
+                       fatal=True)
 
 
 class Parser(argparse.ArgumentParser):
@@ -43,9 +57,23 @@ def rel(path):
     return a
 
 
+# held back while temp files exist: they land after the renames (or the
+# cleanup), so an interrupted tool leaves each target old or new, never a
+# temp file beside it
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def write_atomic(files):
     """files: {path: text or bytes}.  Every temp file is written before any
     rename, so a failure leaves no half-written output."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        _write_all(files)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_all(files):
     tmps = []
     try:
         for path, text in files.items():
@@ -81,8 +109,9 @@ def read_json(path, bad=("malformed or truncated JSON", "malformed JSON")):
             text = f.read()
     except OSError as e:
         raise KcbError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise KcbError(f"{path}: not UTF-8 text") from None
+    except UnicodeDecodeError as e:
+        raise KcbError(f"{path}: not a results file: not UTF-8 text (byte "
+                       f"{e.start})") from None
     if not text.strip():
         raise KcbError(f"{path}: empty file")
     try:
@@ -93,12 +122,19 @@ def read_json(path, bad=("malformed or truncated JSON", "malformed JSON")):
         raise KcbError(f"{path}: {bad[1]} (nested too deep)") from None
 
 
+def one_line(text):
+    """text with every character that would break the line (a file name may
+    hold \\n, \\r, \\x85, ...) escaped, so an error stays one line."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1]
+                   for c in text)
+
+
 def run(prog, main, argv=None):
     """Call main(argv) -> exit code; turn every failure into one line."""
     try:
         code = main(sys.argv[1:] if argv is None else argv)
     except KcbError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
+        print(f"{prog}: {one_line(str(e))}", file=sys.stderr)
         code = e.code
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
@@ -111,6 +147,7 @@ def run(prog, main, argv=None):
             tb = tb.tb_next
         where = (f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:"
                  f"{tb.tb_lineno}" if tb else "")
-        print(f"{prog}: internal error: {type(e).__name__}: {e}{where}", file=sys.stderr)
+        print(f"{prog}: internal error: {type(e).__name__}: {one_line(str(e))}{where}",
+              file=sys.stderr)
         code = EXIT_INTERNAL
     sys.exit(code)

@@ -94,6 +94,10 @@ def compiler_of(text):
     names none."""
     return next((c for c in COMPILERS if (text or "").startswith(c)), DEFAULT_COMPILER)
 
+# extra builds of an arch's preset: {preset: the arch preset it builds
+# again}; x86_64-asan: ASan + UBSan (toolchains/common.cmake KCB_SANITIZE),
+# run by ./run_all.sh test
+DERIVED_PRESETS = {"x86_64-asan": "x86_64"}
 
 MODELS = ("sheaves", "cpu_slab")
 

@@ -41,7 +41,7 @@ def main(argv):
         p.add_argument("-o", "--out", required=True, help="output folder")
         p.add_argument("--headline", action="store_true")
         a = p.parse_args(argv[1:])
-        res = load(a.inputs)
+        res = load(a.inputs, runs="auto")
         regen = ["tools/report merge " + " ".join(rel(x) for x in a.inputs)
                  + f" -o {rel(a.out)}"]
         return _write(res, a.out, regen, a.headline)
@@ -51,6 +51,6 @@ def main(argv):
     a = p.parse_args(argv)
     if not os.path.isdir(a.rundir):
         raise KcbError(f"{a.rundir}: not a run folder")
-    res = load([a.rundir])
+    res = load([a.rundir], runs="all")
     return _write(res, a.rundir, [f"tools/report {rel(a.rundir)}"],
                   a.headline)

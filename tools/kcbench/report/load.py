@@ -172,6 +172,7 @@ class Results:
         self.static_alt = {}  # arch -> {compiler: Static}, compilers other than gcc
         self.skipped = []
         self.warnings = []
+        self.incomplete = []  # run folders that lack what a finished run has
 
     def add(self, kind, path, doc):
         if kind == "skipped":
@@ -214,23 +215,63 @@ class Results:
         return [s["reason"] for s in self.skipped if s["arch"] == arch]
 
 
-def _dir_files(d):
+def _dir_files(d, warnings):
+    """The *.json files of a run folder; a *.json that is no file (a
+    dangling symlink, a folder) is named in a warning, never skipped
+    silently."""
     try:
         names = sorted(os.listdir(d))
     except OSError as e:
         raise KcbError(f"{d}: cannot list: {e.strerror}")
-    return [os.path.join(d, n) for n in names
-            if n.endswith(".json") and os.path.isfile(os.path.join(d, n))]
+    files = []
+    for n in names:
+        p = os.path.join(d, n)
+        if not n.endswith(".json"):
+            continue
+        if os.path.isfile(p):
+            files.append(p)
+        elif os.path.islink(p):
+            warnings.append(f"{p}: dangling symlink (to {os.readlink(p)}), "
+                            "left out")
+        else:
+            warnings.append(f"{p}: not a file, left out")
+    return files
 
 
-def load(inputs):
-    """Load run folders and/or single JSON files into one Results."""
+def _completeness(d, files, res):
+    """run_all.sh writes skipped.json once every arch is done, and static
+    metrics after each arch's measurement: without them the run was
+    interrupted.  Returns what is missing, in words ([] if nothing)."""
+    names = {os.path.basename(f) for f in files}
+    missing = []
+    if SKIPPED_FILE not in names:
+        missing.append(f"{SKIPPED_FILE} (written when every arch is done)")
+    here = [m for m in res.measured if os.path.dirname(m.path) == d]
+    for arch in sorted({m.arch for m in here}):
+        if f"{arch}-static.json" not in names and not res.skipped_for(arch):
+            missing.append(f"{arch}-static.json (static metrics follow the "
+                           "measurement)")
+    return missing
+
+
+def _is_run(files, runs):
+    if runs == "auto":  # a folder of lab results holds measured files only
+        return any(os.path.basename(f) == SKIPPED_FILE
+                   or f.endswith("-static.json") for f in files)
+    return runs == "all"
+
+
+def load(inputs, runs="none"):
+    """Load run folders and/or single JSON files into one Results.
+    runs: which folders are run_all.sh runs, checked for completeness
+    ("all", "auto": those holding static metrics or skipped.json, "none")."""
     res = Results()
     if not inputs:
         raise KcbError("no results folder or file given")
     for inp in inputs:
-        if os.path.isdir(inp):
-            files = _dir_files(inp)
+        is_dir = os.path.isdir(inp)
+        if is_dir:
+            files = _dir_files(inp, res.warnings)
             if not [f for f in files if os.path.basename(f) != SKIPPED_FILE]:
                 raise KcbError(f"{inp}: no results JSON in this folder "
                                   "(empty run?)")
@@ -242,6 +283,13 @@ def load(inputs):
         for f in files:
             kind, doc = load_file(f)
             res.add(kind, f, doc)
+        missing = (_completeness(inp, files, res)
+                   if is_dir and _is_run(files, runs) else [])
+        if missing:
+            res.incomplete.append(inp)
+            res.warnings.append(f"INCOMPLETE RUN {inp}: missing "
+                                + "; ".join(missing)
+                                + ": the run was interrupted or failed")
     arch_rank = rank_key(ARCH_NAMES)
     res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch,
                                      m.compiler != DEFAULT_COMPILER))

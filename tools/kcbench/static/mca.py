@@ -23,14 +23,18 @@ Three figures per block, all in mca-cycles(<cpu>), under llvm-mca's names:
                      pipeline: the block's critical path plus the
                      pipeline fill; loads assumed to hit L1).
 """
+import os
 import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
+from ..io import check_not_killed
 from ..vocab import FNS, mca_unit
 from .elf import real_insns
 
-LLVM_BIN = "/usr/lib/llvm-16/bin"
+# KCB_LLVM_BIN: another LLVM 16 bin folder (the fault tests put a failing
+# llvm-mca there)
+LLVM_BIN = os.environ.get("KCB_LLVM_BIN", "/usr/lib/llvm-16/bin")
 LLVM_MCA = LLVM_BIN + "/llvm-mca"
 THROUGHPUT_ITERS = 100
 MCA_FNS = tuple(f for f in FNS if f != "many_caches")  # see above: no single block
@@ -220,6 +224,7 @@ def run_mca(arch_info, cpu, source, iterations):
         res = subprocess.run(cmd, input=source, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         return None, f"{LLVM_MCA} not found"
+    check_not_killed(f"{LLVM_MCA} -mcpu={cpu}", res.returncode)
     err = res.stderr.strip()
     if "not a recognized processor" in err:
         return None, f"LLVM 16 does not know CPU {cpu}"

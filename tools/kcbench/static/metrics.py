@@ -2,7 +2,6 @@
 """The static pass behind tools/static_metrics.py: hot-path symbols and call
 sites of one build (objdump), QEMU counts, llvm-mca estimates, bloat rows;
 writes the "static" JSON (results/SCHEMA.md) atomically."""
-import argparse
 import os
 import shutil
 import subprocess
@@ -11,7 +10,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from .. import results
-from ..io import KcbError, json_text, write_atomic
+from ..io import EXIT_FAIL, KcbError, Parser, json_text, write_atomic
 from ..vocab import ARCHES, DEFAULT_COMPILER, POINTER_VARIANT, STATIC_UNITS
 from . import mca as kcb_mca
 from . import qemu as kcb_qemu
@@ -194,6 +193,8 @@ def run(args):
                 try:
                     qemu = fq.result()
                 except KcbError as e:  # recorded, the other metrics still stand
+                    if e.fatal:
+                        raise
                     qemu_failed = str(e)
                     qemu = dict(available=False, reason=qemu_failed, records=[])
                 if qemu.get("available") and not qemu.get("identical_over_runs"):
@@ -239,7 +240,7 @@ def run(args):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=DESCRIPTION)
+    ap = Parser(prog="static_metrics", description=DESCRIPTION)
     ap.add_argument("--arch", required=True)
     ap.add_argument("--build", required=True)
     ap.add_argument("--out", required=True)
@@ -249,11 +250,9 @@ def main(argv=None):
     ap.add_argument("-n", type=int, default=kcb_qemu.DEFAULT_N, help="ops per QEMU window (multiple of 16)")
     args = ap.parse_args(argv)
     if args.n <= 0 or args.n % 16:
-        print("static_metrics: -n must be a positive multiple of 16", file=sys.stderr)
-        return 2
+        raise KcbError("-n must be a positive multiple of 16")
     try:
         return run(args)
-    except KcbError as e:
-        print(f"static_metrics: {e}", file=sys.stderr)
-        return 1
+    except KcbError as e:  # a failed step, not bad input
+        raise KcbError(str(e), EXIT_FAIL) from None
 

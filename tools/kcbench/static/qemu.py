@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from ..io import REPO, KcbError
+from ..io import REPO, KcbError, check_not_killed
 from ..vocab import QEMU_INSNS_UNIT
 
 PLUGIN_DIR = os.path.join(REPO, "tools", "qemu_plugin")
@@ -148,6 +148,7 @@ def _run(cmd_base, cfg_lines, workdir, tag):
         res = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
     except subprocess.TimeoutExpired:
         raise KcbError("kcb_count under QEMU took over 120 s") from None
+    check_not_killed(f"{cmd[0]} (kcb_count under QEMU)", res.returncode)
     if res.returncode != 0:
         msg = (res.stderr.strip().splitlines() or [f"exit {res.returncode}"])[-1]
         raise KcbError(f"kcb_count under QEMU failed: {msg}")
