@@ -1,0 +1,1 @@
+"""kcache-bench tools as a package."""
