@@ -211,6 +211,11 @@ def main(argv=None):
         print(f"tools/kernel: unknown arch {bad[0]} (known: {', '.join(kbuild.ARCHES)})", file=sys.stderr)
         return 2
     t0 = time.time()
+    missing = kbuild.missing_packages()
+    if missing:
+        print("tools/kernel: missing packages; as root run: apt-get install -y --no-install-recommends "
+              + " ".join(missing), file=sys.stderr)
+        return 2
     try:
         if args.kernel_tree:
             if not os.path.isdir(args.kernel_tree):
@@ -245,6 +250,9 @@ def main(argv=None):
         entry = dict(mca_cpu=kbuild.ARCHES[arch]["mca_cpu"], model=model_sites(arch))
         doc["arches"][arch] = entry
         try:
+            cross = kbuild.missing_cross(arch)
+            if cross and not args.report_only:
+                raise kbuild.BuildError(f"{arch}: missing package {cross}")
             if args.report_only:
                 state = os.path.join(outroot, arch, "build.json")
                 if not os.path.isfile(state):

@@ -26,6 +26,36 @@ RECORDED = ("SLUB", "MEMCG", "KFENCE", "SLAB_FREELIST_HARDENED", "UFS_FS",
 JOBS = "-j2"
 
 
+# package -> what shows it is installed (Kbuild's host tools and headers)
+HOST_PACKAGES = {"bc": "bc", "flex": "flex", "bison": "bison", "make": "make", "gcc": "gcc",
+                 "libelf-dev": "/usr/include/gelf.h", "libssl-dev": "/usr/include/openssl/ssl.h",
+                 "llvm-16": "/usr/lib/llvm-16/bin/llvm-mca", "python3-pyelftools": None}
+
+
+def missing_packages():
+    out = []
+    for pkg, probe in HOST_PACKAGES.items():
+        if probe is None:
+            try:
+                import elftools  # noqa: F401
+            except ImportError:
+                out.append(pkg)
+        elif probe.startswith("/"):
+            if not os.path.exists(probe):
+                out.append(pkg)
+        elif shutil.which(probe) is None:
+            out.append(pkg)
+    return out
+
+
+def missing_cross(arch):
+    """The Debian cross compiler package an arch lacks, or None."""
+    cross = ARCHES[arch]["cross"]
+    if cross and shutil.which(cross + "gcc") is None:
+        return "gcc-" + cross.rstrip("-")
+    return None
+
+
 class BuildError(Exception):
     """A step that failed (one line; the log names the rest)."""
 
