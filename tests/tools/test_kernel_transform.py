@@ -88,7 +88,6 @@ class RuntimeConst(unittest.TestCase):
         self.assertIn("#define __kc_bar_cachep() (bar_cachep)", out)
         self.assertIn("#define __kc_bar_cachep() runtime_const_ptr(bar_cachep)", out)
         self.assertTrue(out.rstrip().endswith("#endif /* _LINUX_BAR_H */"))
-        self.assertLess(out.index("#include <asm/runtime-const.h>"), out.rindex("#endif"))
 
     def test_header_without_extern_fails(self):
         with self.assertRaisesRegex(T.TransformError, "bar.h: no 'extern"):
@@ -172,6 +171,15 @@ class Variants(unittest.TestCase):
         self.assertIn("KMEM_CACHE_STATIC(bar_cachep, bar, 0)", files["fs/bar.c"])
         self.assertIn("include/linux/slab_static.h", files)
         self.assertIn("mm/kmem_cache_size.c", files)
+
+    def test_macro_users_include_runtime_const(self):
+        self.files["fs/user.c"] = "#include <linux/bar.h>\nvoid *u(void)\n{\n\treturn bar_get();\n}\n"
+        self.caches[1] = self.caches[1]._replace(users=("fs/user.c",))
+        files, fail, _ = self.run_variant("runtime_const")
+        self.assertIn("#include <asm/runtime-const.h>", files["fs/user.c"])
+        self.assertIn("__kc_bar_cachep()", files["include/linux/bar.h"])
+        files, _, _ = self.run_variant("static")
+        self.assertEqual(files["fs/user.c"], self.files["fs/user.c"])
 
     def test_runtime_const_sections_only_for_transformed(self):
         files, fail, _ = self.run_variant("runtime_const")

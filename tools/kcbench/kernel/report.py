@@ -80,11 +80,13 @@ def disagreements(arch, a):
         for k in other:
             seq, b, i = k
             why = ""
-            if arch == "arm64" and seq in ("ldr", "add"):
-                why = ("the adrp is shared with another site of the function or hoisted out "
-                       "of the path (the model's function has one site)")
-            elif arch == "riscv64" and seq.startswith(("ld", "addi")) and "auipc" not in seq:
-                why = "the auipc is shared with another site of the function"
+            steps = seq.split("+")
+            if steps[0] not in ("adrp", "auipc") and arch in ("arm64", "riscv64") and len(steps) == 1:
+                why = ("it reuses the adrp/auipc (or anchor) an earlier site of the function "
+                       "formed (the model's function has one site)")
+            elif len(steps) == 3 and steps[0] in ("adrp", "auipc"):
+                why = ("GCC's section anchor: adrp/auipc + add forms the anchor of the file's "
+                       "statics, a third instruction adds or loads at the cache's offset from it")
             elif seq != m.get("sequence"):
                 why = f"another form than the model's {m.get('sequence')}"
             parts.append(f"{len(forms[k])} sites are {seq} ({b} B / {i} insn){': ' + why if why else ''}")

@@ -39,7 +39,11 @@ class Insn:
         return f"{self.mnem} {self.ops}".strip()
 
 
-def disassemble(objdump, path):
+COMMENT = {"arm64": re.compile(r"\s*//.*$")}
+COMMENT_DEFAULT = re.compile(r"\s+#.*$")  # arm64 writes immediates with '#'
+
+
+def disassemble(objdump, path, arch=None):
     """{section: sorted [Insn]} from objdump -d -w (raw bytes give sizes)."""
     r = subprocess.run([objdump, "-d", "-w", path], capture_output=True, text=True, errors="replace")
     if r.returncode:
@@ -53,12 +57,14 @@ def disassemble(objdump, path):
             continue
         m = FUNC_RE.match(line)
         if m:
-            func = m.group(2)
+            if not m.group(2).startswith(".L"):  # riscv64 prints local labels too
+                func = m.group(2)
             continue
         m = INSN_RE.match(line)
         if m and sect:
-            ops = re.sub(r"\s*(#|//).*$", "", m.group(4)).strip()
-            out[sect].append(Insn(int(m.group(1), 16), len(m.group(2).split()), m.group(3), ops, func))
+            ops = COMMENT.get(arch, COMMENT_DEFAULT).sub("", m.group(4)).strip()
+            size = sum(len(g) // 2 for g in m.group(2).split())
+            out[sect].append(Insn(int(m.group(1), 16), size, m.group(3), ops, func))
     for s in out.values():
         s.sort(key=lambda i: i.addr)
     return out
@@ -99,7 +105,14 @@ def _relocs(elf):
     return out
 
 
+# Debian 12's pyelftools has no RISC-V relocation names: the ones used here
+RISCV_RELOCS = {23: "R_RISCV_PCREL_HI20", 24: "R_RISCV_PCREL_LO12_I",
+                25: "R_RISCV_PCREL_LO12_S", 51: "R_RISCV_RELAX"}
+
+
 def _reloc_name(elf, t):
+    if elf["e_machine"] == "EM_RISCV":
+        return RISCV_RELOCS.get(t, f"R_RISCV_{t}")
     from elftools.elf.descriptions import describe_reloc_type
     return describe_reloc_type(t, elf)
 
@@ -127,11 +140,13 @@ def find_sites(arch, path, objdump, vars_):
                     where[(s["st_shndx"], s["st_value"], s["st_value"] + max(s["st_size"], 1))] = cache
         relocs = _relocs(elf)
         sect_name = {i: elf.get_section(i).name for i in range(elf.num_sections())}
-    listing = disassemble(objdump, path)
+    listing = disassemble(objdump, path, arch)
 
-    def target(sym, typ, addend, insn, off):
+    def target(sym, typ, addend, insn, off, exact=True):
+        """The cache whose variable the relocation points into (exact: at
+        its first byte, for offsets from an anchor, not its fields)."""
         if sym["st_shndx"] == "SHN_UNDEF":
-            return where.get(sym.name)
+            return where.get(sym.name) if not exact or addend == 0 else None
         base = 0 if sym["st_info"]["type"] == "STT_SECTION" else sym["st_value"]
         if typ in PCREL_END:
             base += insn.addr + insn.size - off
@@ -139,10 +154,16 @@ def find_sites(arch, path, objdump, vars_):
             base -= off - insn.addr
         t = base + addend
         for key, cache in where.items():
-            if isinstance(key, tuple) and key[0] == sym["st_shndx"] and key[1] <= t < key[2]:
+            if isinstance(key, tuple) and key[0] == sym["st_shndx"] and (
+                    t == key[1] if exact else key[1] <= t < key[2]):
                 return cache
         return None
 
+    if arch in RISC:
+        lst = _risc_sites(arch, relocs, listing, target, vars_)
+        for c, extra in _rc_sites(arch, relocs, listing, vars_, sect_name).items():
+            lst[c] += extra
+        return _summarise(arch, lst, listing), listing
     sites = {c: [] for c in vars_}
     label_of = {}  # (section, auipc address) -> cache, for %pcrel_lo partners
     pending_lo = []
@@ -178,7 +199,14 @@ def find_sites(arch, path, objdump, vars_):
             sites[cache].append((sect, [hi, k]))
         else:  # the auipc already counted with an earlier partner
             sites[cache].append((sect, [k]))
-    # runtime_const: one entry per patched site
+    for c, extra in _rc_sites(arch, relocs, listing, vars_, sect_name).items():
+        sites[c] += extra
+    return _summarise(arch, sites, listing), listing
+
+
+def _rc_sites(arch, relocs, listing, vars_, sect_name):
+    """runtime_const: one entry per patched site in runtime_ptr_<sym>."""
+    sites = {c: [] for c in vars_}
     for sect, off, typ, sym, addend in relocs:
         if not sect.startswith("runtime_ptr_"):
             continue
@@ -192,6 +220,10 @@ def find_sites(arch, path, objdump, vars_):
         if k is None:
             continue
         sites[cache].append((tsect, list(range(k, min(k + RC_INSNS[arch], len(insns))))))
+    return sites
+
+
+def _summarise(arch, sites, listing):
     out = {}
     for cache, lst in sites.items():
         res = []
@@ -201,8 +233,7 @@ def find_sites(arch, path, objdump, vars_):
                 shared[(sect, k)] = shared.get((sect, k), 0) + 1
         # an address-forming instruction (adrp/auipc) used by several final
         # instructions is one site's cost, counted once
-        finals = _finals(arch, lst, listing)
-        for sect, ks in finals:
+        for sect, ks in lst:
             insns = listing[sect]
             res.append(dict(function=insns[ks[-1]].func, section=sect,
                             listing=[insns[k].text() for k in ks],
@@ -210,34 +241,112 @@ def find_sites(arch, path, objdump, vars_):
                             shared_first=shared.get((sect, ks[0]), 1) > 1 and len(ks) > 1,
                             index=(sect, ks[0], ks[-1])))
         out[cache] = res
-    return out, listing
-
-
-def _finals(arch, lst, listing):
-    """Merge arm64's adrp with the ldr/add that completes it: one site per
-    completing instruction, the adrp joined to the first one only."""
-    if arch != "arm64":
-        return lst
-    by_sect = {}
-    for sect, ks in lst:
-        by_sect.setdefault(sect, set()).update(ks if len(ks) > 1 else ks)
-    out = []
-    for sect, idx in by_sect.items():
-        insns = listing[sect]
-        rc = [(s, ks) for s, ks in lst if s == sect and len(ks) > 1]
-        rc_idx = {k for _, ks in rc for k in ks}
-        out += rc
-        pending = None
-        for k in sorted(idx - rc_idx):
-            if insns[k].mnem == "adrp":
-                pending = k
-            else:
-                if pending is not None:
-                    out.append((sect, [pending, k]))
-                    pending = None
-                else:
-                    out.append((sect, [k]))
     return out
+
+
+RISC = ("arm64", "riscv64")
+HI = ("R_AARCH64_ADR_PREL_PG_HI21", "R_RISCV_PCREL_HI20")
+LO = ("R_AARCH64_ADD_ABS_LO12_NC", "R_AARCH64_LDST64_ABS_LO12_NC", "R_AARCH64_LDST32_ABS_LO12_NC",
+      "R_RISCV_PCREL_LO12_I", "R_RISCV_PCREL_LO12_S")
+STORES = ("str", "stp", "stur", "strb", "strh", "sd", "sw", "sh", "sb", "cmp", "cbz", "cbnz",
+          "tbz", "tbnz", "beqz", "bnez", "beq", "bne")
+
+
+def _operands(arch, insn):
+    """(dest, base, imm) of an add-immediate or load; None otherwise."""
+    m, ops = insn.mnem, [o.strip() for o in insn.ops.replace("[", " ").replace("]", " ").split(",")]
+    ops = [o for o in ops if o]
+    num = lambda t: int(t.lstrip("#"), 0)
+    try:
+        if arch == "arm64":
+            if m == "add" and len(ops) == 3 and ops[2].startswith("#"):
+                return ops[0], ops[1], num(ops[2]), "add"
+            if m in ("ldr", "ldrsw") and len(ops) in (2, 3):
+                return ops[0], ops[1], num(ops[2]) if len(ops) == 3 else 0, "load"
+        else:
+            if m in ("add", "addi") and len(ops) == 3 and re.match(r"^-?(0x)?[0-9a-f]+$", ops[2]):
+                return ops[0], ops[1], num(ops[2]), "add"
+            if m == "mv" and len(ops) == 2:
+                return ops[0], ops[1], 0, "add"
+            if m in ("ld", "lw", "lwu") and len(ops) == 2:
+                mm = re.match(r"^(-?\d+)\((\w+)\)$", ops[1])
+                if mm:
+                    return ops[0], mm.group(2), int(mm.group(1)), "load"
+    except ValueError:
+        return None
+    return None
+
+
+def _risc_sites(arch, relocs, listing, target, vars_):
+    """arm64 and riscv64 form an address in two steps (adrp/auipc, then a
+    lo12 add or load), and GCC's section anchors reach a static at an
+    offset from one anchor address: follow the register that holds the
+    page/anchor address to each add or load that lands in a cache.  The
+    adrp/auipc (and anchor add) counts with the first site that uses it."""
+    sites = {c: [] for c in vars_}
+    hi_at = {}  # (section, index) -> (sym, addend) of the adrp/auipc
+    los = []
+    for sect, off, typ, sym, addend in relocs:
+        insns = listing.get(sect)
+        if not insns or not is_call_site_section(sect):
+            continue
+        k = _insn_at(insns, off)
+        if k is None:
+            continue
+        if typ in HI:
+            hi_at[(sect, k)] = (sym, addend)
+        elif typ in LO:
+            los.append((sect, k, typ, sym, addend))
+    used = set()
+
+    def add_site(cache, sect, ks):
+        ks = [k for k in ks if k is not None and (sect, k) not in used or k == ks[-1]]
+        used.update((sect, k) for k in ks)
+        sites[cache].append((sect, ks))
+
+    for sect, k, typ, sym, addend in los:
+        insns = listing[sect]
+        if arch == "riscv64":  # %pcrel_lo names the auipc's label
+            hk = _insn_at(insns, sym["st_value"])
+            if (sect, hk) not in hi_at:
+                continue
+            hsym, haddend = hi_at[(sect, hk)]
+        else:
+            hsym, haddend = sym, addend
+            key = (sym["st_shndx"], sym.name, addend)
+            hk = next((j for j in range(k - 1, -1, -1) if (sect, j) in hi_at
+                       and (hi_at[(sect, j)][0]["st_shndx"], hi_at[(sect, j)][0].name,
+                            hi_at[(sect, j)][1]) == key and insns[j].func == insns[k].func), None)
+        op = _operands(arch, insns[k])
+        if op is None:
+            continue
+        dest, _, _, kind = op
+
+        def at(delta):
+            # target() resolves sym+addend(+delta) to a cache, relocation-style
+            return target(hsym, "", haddend + delta, insns[k], insns[k].addr, exact=True)
+        if kind == "load":
+            c = at(0)
+            if c:
+                add_site(c, sect, [hk, k])
+            continue
+        c = at(0)
+        if c:
+            add_site(c, sect, [hk, k])
+        # anchored: uses of dest at an offset, until dest is written again
+        func = insns[k].func
+        j = k + 1
+        while j < len(insns) and insns[j].func == func:
+            u = _operands(arch, insns[j])
+            if u and u[1] == dest and u[2] != 0:
+                c2 = at(u[2])
+                if c2:
+                    add_site(c2, sect, [hk, k, j])
+            first = insns[j].ops.split(",")[0].strip()
+            if first == dest and insns[j].mnem not in STORES:
+                break
+            j += 1
+    return sites
 
 
 def sequence(site):

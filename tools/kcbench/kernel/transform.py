@@ -9,7 +9,10 @@ runtime_const: each read of the pointer becomes runtime_const_ptr(p), the
 creating assignment is followed by runtime_const_init(ptr, p), and the
 linker script lists the section runtime_ptr_<p>.  Headers that read the
 pointer in a macro (fs.h's __getname) keep the plain load in modules: the
-kernel patches runtime constants in vmlinux only.
+kernel patches runtime constants in vmlinux only.  USER_NOTE: such a
+header cannot include <asm/runtime-const.h> itself (arm64's pulls in mm.h),
+so the listed users include it; other users of the macro in the tree would
+need the same line (they are not built here).
 
 static: the pointer becomes an opaque object of struct kmem_cache's size and
 alignment (struct kmem_cache_opaque, include/linux/slab_static.h, written
@@ -137,11 +140,9 @@ def runtime_const_header(text, var, where):
     block = (f"\n#ifdef MODULE\t/* runtime constants are patched in vmlinux only */\n"
              f"#define {helper}() ({var})\n#else\n"
              f"#define {helper}() runtime_const_ptr({var})\n#endif")
-    new = new[:ext.end()] + block + new[ext.end():]
-    guard = new.rfind("#endif")
-    if guard < 0:
-        raise TransformError(f"{where}: no include guard to add <asm/runtime-const.h> before")
-    return new[:guard] + "#ifndef MODULE\n#include <asm/runtime-const.h>\n#endif\n\n" + new[guard:]
+    # no #include here: arm64's asm/runtime-const.h pulls in mm.h, which
+    # cannot be parsed from inside fs.h; each user includes it (USER_NOTE)
+    return new[:ext.end()] + block + new[ext.end():]
 
 
 def runtime_const_lds(text, vars_, where):
@@ -355,7 +356,10 @@ def variant_files(read, caches, variant, has_runtime_const):
             for f in (c.defined_in,) + tuple(c.users):
                 src = trial.get(f, new[f])
                 if f != c.defined_in and not re.search(r"\b" + re.escape(c.var) + r"\b", src):
-                    continue  # reaches the cache through a header's macro only
+                    # reaches the cache through a header's macro only
+                    if variant == "runtime_const":
+                        trial[f] = add_include(src, "asm/runtime-const.h")
+                    continue
                 if variant == "static" and f != c.defined_in:
                     continue  # the header's macro names the instance
                 if variant == "runtime_const":
