@@ -281,6 +281,9 @@ def main(argv=None):
         entry["caches"], entry["bloat"] = analyse_arch(arch, src, outroot, build_res, failures, absent)
         entry["module"] = module_facts(arch, src, outroot, build_res)
         entry["status"] = "ok"
+        if any(entry["transform_failures"].values()):
+            entry["status"] = "partial: a transform did not fit (transform_failures)"
+            rc = 1
         for v, objs in build_res.items():
             for o, why in objs.items():
                 if why and o not in C.MODULE_OBJECTS or (why and v != "runtime_const"):
