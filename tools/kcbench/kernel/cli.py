@@ -7,6 +7,7 @@ Exit: 0 done; 1 an arch or object failed (the rest is reported);
 2 bad arguments or no usable tree (one line on stderr)."""
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import statistics
@@ -41,7 +42,41 @@ def cache_symbols(cache, variant):
     return [cache.var + "_opaque"] if variant == "static" else [cache.var]
 
 
+# bump when the analysis changes, so cached figures are recomputed
+ANALYSIS_VERSION = 3
+
+
+def _fingerprint(arch, outroot, extra):
+    """The objects' paths, sizes and mtimes, the analysis version, extra."""
+    parts = [str(ANALYSIS_VERSION), json.dumps(extra, sort_keys=True)]
+    for variant in transform.VARIANTS:
+        for obj in C.objects():
+            p = os.path.join(outroot, arch, variant, obj)
+            if os.path.isfile(p):
+                st = os.stat(p)
+                parts.append(f"{variant}/{obj}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def analyse_arch(arch, src, outroot, build_res, failures, absent):
+    """Figures for one arch, reused from analysis.json while the objects
+    are unchanged (a report-only run then takes seconds)."""
+    fp = _fingerprint(arch, outroot, [build_res, failures, absent])
+    cache = os.path.join(outroot, arch, "analysis.json")
+    try:
+        with open(cache) as f:
+            old = json.load(f)
+        if old.get("fingerprint") == fp:
+            say(f"{arch}: figures unchanged since the last analysis (analysis.json)")
+            return old["caches"], old["bloat"]
+    except (OSError, ValueError):
+        pass
+    caches, bloat = _analyse_arch(arch, src, outroot, build_res, failures, absent)
+    write_atomic(cache, json.dumps(dict(fingerprint=fp, caches=caches, bloat=bloat)))
+    return caches, bloat
+
+
+def _analyse_arch(arch, src, outroot, build_res, failures, absent):
     """Sites, llvm-mca and bloat-o-meter on build/kernel/out/<arch>/<variant>."""
     a = kbuild.ARCHES[arch]
     objdump = kbuild.tool(arch, "objdump")

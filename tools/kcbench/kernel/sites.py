@@ -108,11 +108,16 @@ def _relocs(elf):
 # Debian 12's pyelftools has no RISC-V relocation names: the ones used here
 RISCV_RELOCS = {23: "R_RISCV_PCREL_HI20", 24: "R_RISCV_PCREL_LO12_I",
                 25: "R_RISCV_PCREL_LO12_S", 51: "R_RISCV_RELAX"}
+# nor s390 ones
+S390_RELOCS = {4: "R_390_32", 5: "R_390_PC32", 19: "R_390_PC32DBL", 20: "R_390_PLT32DBL",
+               22: "R_390_64", 23: "R_390_PC64"}
 
 
 def _reloc_name(elf, t):
     if elf["e_machine"] == "EM_RISCV":
         return RISCV_RELOCS.get(t, f"R_RISCV_{t}")
+    if elf["e_machine"] == "EM_S390":
+        return S390_RELOCS.get(t, f"R_390_{t}")
     from elftools.elf.descriptions import describe_reloc_type
     return describe_reloc_type(t, elf)
 
@@ -145,14 +150,15 @@ def find_sites(arch, path, objdump, vars_):
     def target(sym, typ, addend, insn, off, exact=True):
         """The cache whose variable the relocation points into (exact: at
         its first byte, for offsets from an anchor, not its fields)."""
-        if sym["st_shndx"] == "SHN_UNDEF":
-            return where.get(sym.name) if not exact or addend == 0 else None
-        base = 0 if sym["st_info"]["type"] == "STT_SECTION" else sym["st_value"]
+        undef = sym["st_shndx"] == "SHN_UNDEF"
+        base = 0 if undef or sym["st_info"]["type"] == "STT_SECTION" else sym["st_value"]
         if typ in PCREL_END:
             base += insn.addr + insn.size - off
         elif typ in PCREL_START:
             base -= off - insn.addr
         t = base + addend
+        if undef:
+            return where.get(sym.name) if not exact or t == 0 else None
         for key, cache in where.items():
             if isinstance(key, tuple) and key[0] == sym["st_shndx"] and (
                     t == key[1] if exact else key[1] <= t < key[2]):
@@ -321,6 +327,7 @@ def _risc_sites(arch, relocs, listing, target, vars_):
         if op is None:
             continue
         dest, _, _, kind = op
+        wants = "add" if any(n.endswith("_opaque") for ns in vars_.values() for n in ns) else "load"
 
         def at(delta):
             # target() resolves sym+addend(+delta) to a cache, relocation-style
@@ -331,14 +338,14 @@ def _risc_sites(arch, relocs, listing, target, vars_):
                 add_site(c, sect, [hk, k])
             continue
         c = at(0)
-        if c:
+        if c and wants == "add":
             add_site(c, sect, [hk, k])
         # anchored: uses of dest at an offset, until dest is written again
         func = insns[k].func
         j = k + 1
         while j < len(insns) and insns[j].func == func:
             u = _operands(arch, insns[j])
-            if u and u[1] == dest and u[2] != 0:
+            if u and u[1] == dest and u[3] == wants and (u[2] != 0 or wants == "load"):
                 c2 = at(u[2])
                 if c2:
                     add_site(c2, sect, [hk, k, j])

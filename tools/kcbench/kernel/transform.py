@@ -51,7 +51,8 @@ def statement_end(text, start, where):
 
 def add_include(text, header, first_use=None):
     """Add '#include <header>' after the last #include that comes before
-    the first use of the name first_use (whole file when None)."""
+    the first use of the name first_use (None: of the first include block,
+    for a file that reaches the name through a header's macro)."""
     line = f"#include <{header}>"
     if line in text:
         return text
@@ -59,6 +60,9 @@ def add_include(text, header, first_use=None):
     if first_use:
         u = re.search(r"\b" + re.escape(first_use) + r"\b", text)
         limit = u.start() if u else limit
+    else:
+        block = re.search(r"^#include [^\n]*\n(?:(?:#include [^\n]*|\s*)\n)*", text, re.M)
+        limit = block.end() if block else limit
     last = None
     for m in re.finditer(r"^#include [<\"][^>\"]+[>\"][^\n]*\n", text[:limit], re.M):
         last = m
