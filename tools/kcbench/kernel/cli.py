@@ -43,7 +43,7 @@ def cache_symbols(cache, variant):
 
 
 # bump when the analysis changes, so cached figures are recomputed
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 def _fingerprint(arch, outroot, extra):
@@ -145,15 +145,18 @@ def _analyse_arch(arch, src, outroot, build_res, failures, absent):
         if not os.path.isdir(vdir):
             continue
         say(f"{arch} {variant}: bloat-o-meter")
-        objs, tot = {}, dict(up=0, down=0, net=0)
-        for obj in C.objects():
-            o, n = os.path.join(base, obj), os.path.join(vdir, obj)
-            if os.path.isfile(o) and os.path.isfile(n):
-                b = measure.bloat(src, a["cross"], o, n)
-                objs[obj] = b
-                for k in tot:
-                    tot[k] += b.get(k, 0)
-        bloat[variant] = dict(baseline="pointer", objects=objs, **tot)
+        entry = dict(baseline="pointer")
+        for kind, text_only in (("all", False), ("text", True)):
+            objs, tot = {}, dict(up=0, down=0, net=0)
+            for obj in C.objects():
+                o, n = os.path.join(base, obj), os.path.join(vdir, obj)
+                if os.path.isfile(o) and os.path.isfile(n):
+                    b = measure.bloat(src, a["cross"], o, n, text_only)
+                    objs[obj] = b
+                    for k in tot:
+                        tot[k] += b.get(k, 0)
+            entry[kind] = dict(objects=objs, **tot)
+        bloat[variant] = entry
     return per_cache, bloat
 
 

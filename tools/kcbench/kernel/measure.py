@@ -78,11 +78,14 @@ def mca(arch, triple, cpu, blocks):
     return out
 
 
-def bloat(tree, cross, old, new):
-    """scripts/bloat-o-meter old new -> {rows, add, remove, grow, shrink, up,
-    down, net, before, after} or {error}."""
+def bloat(tree, cross, old, new, text_only=False):
+    """scripts/bloat-o-meter [-t] old new -> {rows, add, remove, grow,
+    shrink, up, down, net, before, after} or {error}.  -t: functions only
+    (text symbols); without it data symbols such as the static instances
+    count too."""
     script = os.path.join(tree, "scripts", "bloat-o-meter")
-    cmd = ["/usr/bin/python3", script] + (["-p", cross] if cross else []) + [old, new]
+    cmd = (["/usr/bin/python3", script] + (["-p", cross] if cross else [])
+           + (["-t"] if text_only else []) + [old, new])
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
         return dict(error=(r.stderr.strip().splitlines() or ["bloat-o-meter failed"])[-1])

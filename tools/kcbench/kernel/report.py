@@ -56,6 +56,15 @@ def disagreements(arch, a):
     model = (a.get("model") or {})
     msites = model.get("sites_kernel_cmodel") or model.get("sites") or {}
     out = []
+    user = model.get("sites") or {}
+    if model.get("sites_kernel_cmodel"):
+        for v in VARS:
+            u, k = user.get(v), msites.get(v)
+            if u and k and (u["bytes"], u["insns"]) != (k["bytes"], k["insns"]):
+                out.append(f"{arch} {v}: the model's user-space build (-mcmodel=small) needs "
+                           f"{u['bytes']} B ({u.get('sequence')}), the kernel's -mcmodel=kernel "
+                           f"{k['bytes']} B (sign-extended imm32); the kernel figures are compared "
+                           "with the model's -mcmodel=kernel build.")
     caches = a.get("caches", {})
     for v in VARS:
         m = msites.get(v)
@@ -107,6 +116,10 @@ def _bloat_line(b):
     if not b:
         return "-"
     return f"up {b['up']} / down {b['down']} / net {b['net']:+d} B"
+
+
+def _net(b):
+    return f"{b['net']:+d} B" if b else "-"
 
 
 def module_lines(arch, a):
@@ -165,7 +178,9 @@ def blocks(doc):
             rows.append([name] + [cell(c.get(v)) for v in VARS] + [mca_cell(c)])
         out.append(("table", ["cache", "pointer", "runtime_const", "static", "mca p/rc/s"], rows))
         b = a.get("bloat", {})
-        out.append(("list", [f"bloat-o-meter {v} - pointer, all objects: {_bloat_line(b.get(v))}"
+        out.append(("list", [f"bloat-o-meter {v} - pointer, functions (-t): "
+                             f"{_bloat_line((b.get(v) or {}).get('text'))}; all symbols, the "
+                             f"instances' storage included: net {_net((b.get(v) or {}).get('all'))}"
                              for v in ("runtime_const", "static")]))
         tf = {v: f for v, f in (a.get("transform_failures") or {}).items() if f}
         for v, f in tf.items():
