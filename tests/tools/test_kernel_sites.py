@@ -91,3 +91,54 @@ class Report(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+ANCHORED = r"""
+struct kc;
+struct kc_opaque { unsigned char b[712]; } __attribute__((aligned(8)));
+void *alloc(struct kc *s, int gfp);
+static struct kc *a_cachep, *b_cachep;
+static struct kc_opaque st_opaque, other_opaque;
+void *two(void) { alloc(a_cachep, 1); return alloc(b_cachep, 2); }
+void *addr(void) { alloc((struct kc *)&other_opaque, 1); return alloc((struct kc *)&st_opaque, 2); }
+void set(struct kc *p, struct kc *q) { a_cachep = p; b_cachep = q; }
+"""
+
+
+class AnchoredArm64(unittest.TestCase):
+    """GCC's section anchors on arm64: one adrp+add for the file's statics,
+    the cache at an offset from it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="kcb-kernel-a64-")
+        src = os.path.join(cls.dir, "a.c")
+        cls.obj = os.path.join(cls.dir, "a.o")
+        with open(src, "w") as f:
+            f.write(ANCHORED)
+        try:
+            r = subprocess.run(["aarch64-linux-gnu-gcc", "-O2", "-fsection-anchors", "-c", "-o", cls.obj, src],
+                               capture_output=True, text=True)
+        except FileNotFoundError:
+            raise unittest.SkipTest("skip: no aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu)")
+        if r.returncode:
+            raise unittest.SkipTest(f"skip: cannot build the snippet: {r.stderr[-200:]}")
+
+    def find(self, names):
+        res, _ = sites.find_sites("arm64", self.obj, "aarch64-linux-gnu-objdump", names)
+        return res
+
+    def test_each_pointer_load_found_once(self):
+        got = self.find({"a": ["a_cachep"], "b": ["b_cachep"]})
+        self.assertEqual([s["function"] for s in got["a"]], ["two"])
+        self.assertEqual([s["function"] for s in got["b"]], ["two"])
+        for s in got["a"] + got["b"]:
+            self.assertTrue(s["listing"][-1].startswith("ldr"), s)
+        # the address-forming instructions count once between the two sites
+        total = sum(s["insns"] for s in got["a"] + got["b"])
+        self.assertLessEqual(total, 5)
+
+    def test_instance_address_not_its_neighbour(self):
+        got = self.find({"st": ["st_opaque"]})["st"]
+        self.assertEqual([s["function"] for s in got], ["addr"])
+        self.assertTrue(got[0]["listing"][-1].startswith(("add", "adrp")), got)
