@@ -43,7 +43,7 @@ def cache_symbols(cache, variant):
 
 
 # bump when the analysis changes, so cached figures are recomputed
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 
 def _fingerprint(arch, outroot, extra):

@@ -93,6 +93,10 @@ def disagreements(arch, a):
             if steps[0] not in ("adrp", "auipc") and arch in ("arm64", "riscv64") and len(steps) == 1:
                 why = ("it reuses the adrp/auipc (or anchor) an earlier site of the function "
                        "formed (the model's function has one site)")
+            elif steps[0].endswith("@GOT"):
+                why = ("s390's kernel is built -fPIE: the object reaches an extern symbol "
+                       "through its GOT entry (lgrl@GOTENT, one more load for a pointer); the "
+                       "final link may relax it to larl (vmlinux is not linked here)")
             elif len(steps) == 3 and steps[0] in ("adrp", "auipc"):
                 why = ("GCC's section anchor: adrp/auipc + add forms the anchor of the file's "
                        "statics, a third instruction adds or loads at the cache's offset from it")

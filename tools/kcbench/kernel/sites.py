@@ -19,7 +19,10 @@ RC_ENTRY_BIAS = {"x86_64": -2, "arm64": 0, "s390x": 0}
 # PC-relative types: the field's distance to the PC the CPU adds (x86: the
 # next instruction; s390: the instruction itself)
 PCREL_END = ("R_X86_64_PC32", "R_X86_64_PLT32")
-PCREL_START = ("R_390_PC32DBL", "R_390_PC32")
+PCREL_START = ("R_390_PC32DBL", "R_390_PC32", "R_390_GOTENT")
+# s390's kernel is PIE: an extern symbol's address is loaded from the GOT
+# (the final link may relax lgrl@GOTENT to larl; objects only here)
+GOT = ("R_390_GOTENT",)
 # relocations that only pair with another instruction (RISC-V %pcrel_lo)
 PAIR_LO = ("R_RISCV_PCREL_LO12_I", "R_RISCV_PCREL_LO12_S")
 IGNORE = ("R_RISCV_RELAX",)
@@ -110,7 +113,7 @@ RISCV_RELOCS = {23: "R_RISCV_PCREL_HI20", 24: "R_RISCV_PCREL_LO12_I",
                 25: "R_RISCV_PCREL_LO12_S", 51: "R_RISCV_RELAX"}
 # nor s390 ones
 S390_RELOCS = {4: "R_390_32", 5: "R_390_PC32", 19: "R_390_PC32DBL", 20: "R_390_PLT32DBL",
-               22: "R_390_64", 23: "R_390_PC64"}
+               22: "R_390_64", 23: "R_390_PC64", 26: "R_390_GOTENT"}
 
 
 def _reloc_name(elf, t):
@@ -171,6 +174,7 @@ def find_sites(arch, path, objdump, vars_):
             lst[c] += extra
         return _summarise(arch, lst, listing), listing
     sites = {c: [] for c in vars_}
+    got = set()
     label_of = {}  # (section, auipc address) -> cache, for %pcrel_lo partners
     pending_lo = []
     for sect, off, typ, sym, addend in relocs:
@@ -191,7 +195,12 @@ def find_sites(arch, path, objdump, vars_):
         if cache is None:
             continue
         label_of[(sect, insns[k].addr)] = cache
-        sites[cache].append((sect, [k]))
+        ks = [k]
+        if typ in GOT:
+            got.add((sect, k))
+            if not any(n.endswith("_opaque") for n in vars_[cache]):
+                ks += _got_deref(insns, k)
+        sites[cache].append((sect, ks))
     # RISC-V: the %pcrel_lo instruction names the auipc's label
     for sect, off, sym in pending_lo:
         cache = label_of.get((sect, sym["st_value"]))
@@ -207,7 +216,21 @@ def find_sites(arch, path, objdump, vars_):
             sites[cache].append((sect, [k]))
     for c, extra in _rc_sites(arch, relocs, listing, vars_, sect_name).items():
         sites[c] += extra
-    return _summarise(arch, sites, listing), listing
+    return _summarise(arch, sites, listing, got), listing
+
+
+def _got_deref(insns, k):
+    """The load through the GOT entry's register (lg %rX,0(%rG)) that
+    yields the pointer's value, when it follows in the function."""
+    reg = insns[k].ops.split(",")[0].strip()
+    for j in range(k + 1, min(k + 9, len(insns))):
+        if insns[j].func != insns[k].func:
+            break
+        if insns[j].mnem == "lg" and insns[j].ops.replace(" ", "").endswith(f"0({reg})"):
+            return [j]
+        if insns[j].ops.split(",")[0].strip() == reg:
+            break
+    return []
 
 
 def _rc_sites(arch, relocs, listing, vars_, sect_name):
@@ -229,7 +252,7 @@ def _rc_sites(arch, relocs, listing, vars_, sect_name):
     return sites
 
 
-def _summarise(arch, sites, listing):
+def _summarise(arch, sites, listing, got=()):
     out = {}
     for cache, lst in sites.items():
         res = []
@@ -242,7 +265,8 @@ def _summarise(arch, sites, listing):
         for sect, ks in lst:
             insns = listing[sect]
             res.append(dict(function=insns[ks[-1]].func, section=sect,
-                            listing=[insns[k].text() for k in ks],
+                            listing=[insns[k].text() + (" @GOTENT" if (sect, k) in got else "")
+                                     for k in ks],
                             insns=len(ks), bytes=sum(insns[k].size for k in ks),
                             shared_first=shared.get((sect, ks[0]), 1) > 1 and len(ks) > 1,
                             index=(sect, ks[0], ks[-1])))
@@ -367,6 +391,8 @@ def sequence(site):
             names.append("mov $imm")
         elif m == "lea" and "(%rip)" in ops:
             names.append("lea rip-rel")
+        elif ops.endswith("@GOTENT"):
+            names.append(m + "@GOT")
         else:
             names.append(m)
     return "+".join(names)
