@@ -78,7 +78,7 @@ def disagreements(arch, a):
                     forms.setdefault((s["sequence"], s["bytes"], s["insns"]), []).append(s)
         if not forms:
             continue
-        agree = [k for k in forms if k[1] == m["bytes"] and k[2] == m["insns"]]
+        agree = [k for k in forms if k[1] == m["bytes"] and k[2] == m["insns"] and "@GOT" not in k[0]]
         other = sorted((k for k in forms if k not in agree), key=lambda k: -len(forms[k]))
         total = sum(len(x) for x in forms.values())
         if not other:
@@ -160,7 +160,10 @@ def blocks(doc):
                  "Cell: call sites x bytes and instructions per site that materialise the cache "
                  "address (relocations + objdump; .init text left out). mca: llvm-mca-16 cycles per "
                  "iteration of the site's block, median over sites, pointer/runtime_const/static. "
-                 "Model: results/baseline/<arch>-static.json, sheaves callsite (per site).")]
+                 "Model: results/baseline/<arch>-static.json, sheaves callsite (per site). "
+                 "'not compiled': the config builds none of the cache's call sites "
+                 "(thread_stack_cache exists only with VMAP_STACK=n); 'absent': not in this tree "
+                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules section.")]
     for arch, a in doc["arches"].items():
         out.append(("h2", arch))
         if a.get("status", "").startswith("FAILED"):
