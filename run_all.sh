@@ -5,6 +5,8 @@
 #   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
 #   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
 #   ./run_all.sh --export DIR  pack the built binaries + a runner (+ LAVA files) for lab machines
+#   ./run_all.sh kernel [--kernel-tree DIR] [--arch x86_64,arm64,s390x,riscv64] [--report-only]
+#                              the series' call sites in a real kernel tree (tools/kernel)
 # Options: --arch a,b,...  (default: all eight)   --quick (short measurement)
 set -u -o pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1
@@ -32,6 +34,7 @@ mode=run; arches=$ALL_ARCHES; quick=""; export_dir=""; arch_subset=0
 while (($#)); do
 	case $1 in
 	test|gate|baseline) mode=$1 ;;
+	kernel) shift; exec "$PY" tools/kernel "$@" ;; # needs linux-source-6.12 bc flex bison libelf-dev libssl-dev
 	--quick) quick=--quick ;;
 	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ }; arch_subset=1
 		[[ -n ${arches// /} ]] || die "--arch needs at least one arch, e.g. --arch x86_64" ;;
@@ -297,6 +300,10 @@ for c in "${CLANG[@]}"; do
 		--out "$rundir/$d-clang-static.json" >"$rundir/$d-clang-bloat.txt" || STATUS[$c]="FAILED: static metrics"
 done
 write_skipped "$rundir"
+if [[ -f build/kernel/tree/linux-source-6.12/.kcb-extracted ]]; then
+	say "real kernel (tools/kernel; the cached Debian tree)"
+	"$PY" tools/kernel --out "$rundir/kernel" || echo "run_all.sh: tools/kernel failed (see above): $rundir/kernel is incomplete" >&2
+fi
 say "report and plots"
 "$PY" tools/report "$rundir" --headline >"$rundir/headline.txt" || STATUS[report]="FAILED"
 "$PY" plots/plot_all.py "$rundir" || STATUS[plots]="FAILED"

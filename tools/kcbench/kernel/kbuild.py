@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Kbuild per arch: defconfig plus the options that matter, prepare (cached
+in the O= directory), then only the call sites' objects and mm/slub.o."""
+import os
+import re
+import shutil
+import subprocess
+
+# arch (results/ name) -> kernel ARCH, cross prefix, defconfig target,
+# llvm-mca triple and CPU, runtime_const instruction count per site
+ARCHES = {
+    "x86_64": dict(karch="x86", cross="", defconfig="x86_64_defconfig",
+                   mca_triple="x86_64-linux-gnu", mca_cpu="skylake"),
+    "arm64": dict(karch="arm64", cross="aarch64-linux-gnu-", defconfig="defconfig",
+                  mca_triple="aarch64-linux-gnu", mca_cpu="neoverse-n1"),
+    "s390x": dict(karch="s390", cross="s390x-linux-gnu-", defconfig="defconfig",
+                  mca_triple="s390x-linux-gnu", mca_cpu="z15"),
+    "riscv64": dict(karch="riscv", cross="riscv64-linux-gnu-", defconfig="defconfig",
+                    mca_triple="riscv64-linux-gnu", mca_cpu="sifive-u74"),
+}
+# the options the figures depend on: set on top of defconfig, recorded as built
+OPTIONS = {"SLUB": "y", "MEMCG": "y", "KFENCE": "y", "SLAB_FREELIST_HARDENED": "y",
+           "UFS_FS": "m"}
+RECORDED = ("SLUB", "MEMCG", "KFENCE", "SLAB_FREELIST_HARDENED", "UFS_FS",
+            "CC_VERSION_TEXT", "VMAP_STACK", "PREEMPT_DYNAMIC", "INIT_ON_ALLOC_DEFAULT_ON")
+JOBS = "-j2"
+
+
+# package -> what shows it is installed (Kbuild's host tools and headers)
+HOST_PACKAGES = {"bc": "bc", "flex": "flex", "bison": "bison", "make": "make", "gcc": "gcc",
+                 "libelf-dev": "/usr/include/gelf.h", "libssl-dev": "/usr/include/openssl/ssl.h",
+                 "llvm-16": "/usr/lib/llvm-16/bin/llvm-mca", "python3-pyelftools": None}
+
+
+def missing_packages():
+    out = []
+    for pkg, probe in HOST_PACKAGES.items():
+        if probe is None:
+            try:
+                import elftools  # noqa: F401
+            except ImportError:
+                out.append(pkg)
+        elif probe.startswith("/"):
+            if not os.path.exists(probe):
+                out.append(pkg)
+        elif shutil.which(probe) is None:
+            out.append(pkg)
+    return out
+
+
+def missing_cross(arch):
+    """The Debian cross compiler package an arch lacks, or None."""
+    cross = ARCHES[arch]["cross"]
+    if cross and shutil.which(cross + "gcc") is None:
+        return "gcc-" + cross.rstrip("-")
+    return None
+
+
+class BuildError(Exception):
+    """A step that failed (one line; the log names the rest)."""
+
+
+def tool(arch, name):
+    return ARCHES[arch]["cross"] + name
+
+
+def has_runtime_const(src, arch):
+    return os.path.isfile(os.path.join(src, "arch", ARCHES[arch]["karch"], "include", "asm",
+                                       "runtime-const.h"))
+
+
+def make_cmd(arch, work, objdir, *targets):
+    a = ARCHES[arch]
+    cmd = ["make", "-C", work, f"O={objdir}", f"ARCH={a['karch']}"]
+    if a["cross"]:
+        cmd.append(f"CROSS_COMPILE={a['cross']}")
+    return cmd + list(targets)
+
+
+def _run(cmd, log, where):
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode:
+        raise BuildError(f"{where} failed (exit {r.returncode}); see {log}")
+
+
+def read_config(objdir):
+    cfg = {}
+    try:
+        with open(os.path.join(objdir, ".config")) as f:
+            for line in f:
+                m = re.match(r"^CONFIG_(\w+)=(.*)$", line.strip())
+                n = re.match(r"^# CONFIG_(\w+) is not set$", line.strip())
+                if m:
+                    cfg[m.group(1)] = m.group(2).strip('"')
+                elif n:
+                    cfg[n.group(1)] = "n"
+    except FileNotFoundError:
+        pass
+    return cfg
+
+
+def prepare(arch, work, objdir, log, say):
+    """defconfig + OPTIONS + prepare, once per (tree, arch): the stamp holds
+    the work tree's source and the options."""
+    key = f"{os.path.realpath(work)} {sorted(OPTIONS.items())}"
+    stamp = os.path.join(objdir, ".kcb-prepared")
+    if os.path.isfile(stamp) and open(stamp).read() == key:
+        return read_config(objdir)
+    os.makedirs(objdir, exist_ok=True)
+    open(log, "w").close()
+    say(f"{arch}: defconfig + {', '.join(f'{k}={v}' for k, v in OPTIONS.items())}")
+    _run(make_cmd(arch, work, objdir, ARCHES[arch]["defconfig"]), log, f"{arch} defconfig")
+    sc = [os.path.join(work, "scripts", "config"), "--file", os.path.join(objdir, ".config")]
+    for k, v in OPTIONS.items():
+        sc += ["--enable" if v == "y" else "--module", k]
+    _run(sc, log, f"{arch} scripts/config")
+    _run(make_cmd(arch, work, objdir, "olddefconfig"), log, f"{arch} olddefconfig")
+    cfg = read_config(objdir)
+    bad = [k for k, v in OPTIONS.items() if cfg.get(k) != v]
+    if bad:
+        raise BuildError(f"{arch}: the tree's Kconfig refused {', '.join(bad)}; see {log}")
+    say(f"{arch}: make prepare (once per arch; minutes)")
+    _run(make_cmd(arch, work, objdir, JOBS, "prepare"), log, f"{arch} prepare")
+    with open(stamp, "w") as f:
+        f.write(key)
+    return cfg
+
+
+def build_objects(arch, variant, work, objdir, objs, outdir, log, say):
+    """Build objs in objdir (make -k, so one failing object keeps the rest),
+    copy each to outdir.  Returns {obj: None or the first error line}."""
+    for o in objs:
+        try:
+            os.unlink(os.path.join(objdir, o))
+        except FileNotFoundError:
+            pass
+    cmd = make_cmd(arch, work, objdir, JOBS, "-k", *objs)
+    errors = {}
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             errors="replace")
+        for line in p.stdout:
+            f.write(line)
+            m = re.match(r"^\s+CC \[?M?\]?\s+(\S+\.o)$", line)
+            if m:
+                say(f"{arch} {variant}: {m.group(1)}")
+            e = re.match(r"^([\w/.-]+\.[ch]):\d+:\d+: (?:fatal )?error: (.*)$", line)
+            if e:
+                errors.setdefault(e.group(1), line.strip())
+        p.wait()
+    os.makedirs(outdir, exist_ok=True)
+    res = {}
+    for o in objs:
+        built = os.path.join(objdir, o)
+        dst = os.path.join(outdir, o)
+        if os.path.isfile(built):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(built, dst + ".tmp")
+            os.replace(dst + ".tmp", dst)
+            res[o] = None
+        else:
+            try:
+                os.unlink(dst)
+            except FileNotFoundError:
+                pass
+            src = o[:-2] + ".c"
+            why = next((v for k, v in errors.items() if k.endswith(src)), None)
+            res[o] = why or next(iter(errors.values()), f"not built; see {log}")
+    return res
