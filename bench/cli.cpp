@@ -44,6 +44,7 @@ const char *kcb_usage(void)
 	       "  --quick             fewer, shorter samples (under 10 s natively)\n"
 	       "  --scenario a,b      callsite latency inline_fields cold_pointer many_caches static_align\n"
 	       "  --model m,n         sheaves cpu_slab\n"
+	       "  --config NAME       distro (default: Debian 6.12 settings) or minimal\n"
 	       "  --variant v,w       pointer runtime_const[_zba|_zbkb] projected static static_a8 static_a64\n"
 	       "  --events e1,e2      extra perf events (perf generic names, rNNNN, libpfm4 names on x86-64)\n"
 	       "  --out FILE          write the results JSON there (atomically: temp file + rename)\n"
@@ -52,18 +53,19 @@ const char *kcb_usage(void)
 	       "  --list              print what would be measured, then exit\n"
 	       "  --help              this text\n"
 	       "exit codes: 0 ok; 1 set-up or measurement failed; 2 usage (bad option, unknown\n"
-	       "  scenario/model/variant); 3 unknown event; 4 output not writable; 5 perf_event\n"
+	       "  scenario/model/variant/config); 3 unknown event; 4 output not writable; 5 perf_event\n"
 	       "  refused or no PMU for --events; 6 runtime_const sites not patched, refusing to measure\n";
 }
 
 int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 {
-	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH };
+	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH, O_CONFIG };
 	static const struct option longopts[] = {
 		{"quick", no_argument, nullptr, O_QUICK},
 		{"scenario", required_argument, nullptr, O_SCEN},
 		{"model", required_argument, nullptr, O_MODEL},
 		{"variant", required_argument, nullptr, O_VAR},
+		{"config", required_argument, nullptr, O_CONFIG},
 		{"events", required_argument, nullptr, O_EVENTS},
 		{"out", required_argument, nullptr, O_OUT},
 		{"cpu", required_argument, nullptr, O_CPU},
@@ -85,6 +87,7 @@ int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 		case O_SCEN: o->scenarios = split_list(optarg); break;
 		case O_MODEL: o->models = split_list(optarg); break;
 		case O_VAR: o->variants = split_list(optarg); break;
+		case O_CONFIG: o->config = optarg; break;
 		case O_EVENTS: o->events = split_list(optarg); break;
 		case O_OUT: o->out = optarg; break;
 		case O_CPU:

@@ -13,6 +13,7 @@ struct kcb_context {
 	std::string qemu_version, qemu_cpu; /* "" when native */
 	std::string governor;           /* "" when unreadable */
 	std::string date, git_rev, command;
+	std::string config;             /* distro, minimal (kernels/include/kconfig.h) */
 	std::string aslr;               /* how address randomisation stood */
 	int pinned_cpu = -1;            /* -1: not pinned */
 	std::string pin_note;

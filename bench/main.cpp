@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	}
 
 	std::vector<kcb_plan_item> plan;
-	rc = kcb_make_plan(opt.scenarios, opt.models, opt.variants, &plan, &err);
+	rc = kcb_make_plan(opt.scenarios, opt.models, opt.variants, opt.config, &plan, &err);
 	if (rc)
 		return fail(rc, err);
 	if (opt.list) {
@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 	kcb_context ctx;
 	kcb_context_fill(&ctx);
 	ctx.command = opt.command;
+	ctx.config = opt.config;
 	ctx.aslr = aslr;
 
 	kcb_counters counters;

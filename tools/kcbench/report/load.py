@@ -13,7 +13,10 @@ import os
 
 from .. import results
 from ..io import KcbError, read_json
-from ..vocab import ARCH_NAMES, order, rank_key
+from ..vocab import ARCH_NAMES, CONFIGS, order, rank_key
+
+# results written before the config axis measured today's "minimal"
+PRE_CONFIG = "minimal"
 
 SKIPPED_FILE = "skipped.json"
 
@@ -138,7 +141,11 @@ class Measured(ResultsFile):
     def __init__(self, path, doc):
         super().__init__(path, doc)
         self.host = self.ctx["host"]
-        self.label = self.host  # made unique by Results.add
+        self.config = self.ctx.get("config", PRE_CONFIG)
+        # made unique by Results.add; files from before the config axis
+        # keep the plain host label
+        self.tag = f" [{self.config}]" if "config" in self.ctx else ""
+        self.label = self.host + self.tag
         self.records = doc["records"]
 
     @property
@@ -184,9 +191,9 @@ class Results:
                 if o.arch == m.arch and o.doc == m.doc:
                     return  # the same file reached twice: keep one
             same = [o for o in self.measured
-                    if o.arch == m.arch and o.host == m.host]
+                    if o.arch == m.arch and o.host == m.host and o.config == m.config]
             if same:  # same host twice (two runs): keep both, tell apart
-                m.label = f"{m.host}#{len(same) + 1}"
+                m.label = f"{m.host}#{len(same) + 1}{m.tag}"
             self.measured.append(m)
 
     def arches(self):
@@ -229,5 +236,6 @@ def load(inputs):
             kind, doc = load_file(f)
             res.add(kind, f, doc)
     arch_rank = rank_key(ARCH_NAMES)
-    res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch))
+    cfg_rank = rank_key(CONFIGS)
+    res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch, cfg_rank(m.config)))
     return res
