@@ -45,6 +45,8 @@ const char *kcb_usage(void)
 	       "  --scenario a,b      callsite latency inline_fields cold_pointer many_caches static_align\n"
 	       "  --model m,n         sheaves cpu_slab\n"
 	       "  --config NAME       distro (default: Debian 6.12 settings) or minimal\n"
+	       "  --pages 2m|4k       2m (default): the slab arena on 2 MiB THP pages, frames kept;\n"
+	       "                      4k: 4 KiB pages moved to fresh frames every round\n"
 	       "  --variant v,w       pointer runtime_const[_zba|_zbkb] projected static static_a8 static_a64\n"
 	       "  --events e1,e2      extra perf events (perf generic names, rNNNN, libpfm4 names on x86-64)\n"
 	       "  --out FILE          write the results JSON there (atomically: temp file + rename)\n"
@@ -59,13 +61,14 @@ const char *kcb_usage(void)
 
 int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 {
-	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH, O_CONFIG };
+	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH, O_CONFIG, O_PAGES };
 	static const struct option longopts[] = {
 		{"quick", no_argument, nullptr, O_QUICK},
 		{"scenario", required_argument, nullptr, O_SCEN},
 		{"model", required_argument, nullptr, O_MODEL},
 		{"variant", required_argument, nullptr, O_VAR},
 		{"config", required_argument, nullptr, O_CONFIG},
+		{"pages", required_argument, nullptr, O_PAGES},
 		{"events", required_argument, nullptr, O_EVENTS},
 		{"out", required_argument, nullptr, O_OUT},
 		{"cpu", required_argument, nullptr, O_CPU},
@@ -88,6 +91,13 @@ int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 		case O_MODEL: o->models = split_list(optarg); break;
 		case O_VAR: o->variants = split_list(optarg); break;
 		case O_CONFIG: o->config = optarg; break;
+		case O_PAGES:
+			o->pages = optarg;
+			if (o->pages != "2m" && o->pages != "4k") {
+				*err = std::string("--pages wants 2m or 4k, not '") + optarg + "'";
+				return KCB_EXIT_USAGE;
+			}
+			break;
 		case O_EVENTS: o->events = split_list(optarg); break;
 		case O_OUT: o->out = optarg; break;
 		case O_CPU:

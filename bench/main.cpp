@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	kcb_reexec_without_aslr(argv, kcb_detect_emulation(&err), &aslr);
 
 	/* Refuse to measure unless every patched site decodes to its cache. */
+	kcb_page_alloc_huge = opt.pages == "2m"; /* before the first cache */
 	if (opt.no_patch)
 		kcb_caches_init_unpatched();
 	else
@@ -115,6 +116,7 @@ int main(int argc, char **argv)
 	kcb_context_fill(&ctx);
 	ctx.command = opt.command;
 	ctx.config = opt.config;
+
 	ctx.aslr = aslr;
 
 	kcb_counters counters;
@@ -190,9 +192,12 @@ int main(int argc, char **argv)
 	 * timings are emulated and frames mean nothing) */
 	std::vector<kcb_range> slab_mem(2);
 	kcb_slab_memory(&slab_mem[0].start, &slab_mem[0].len, &slab_mem[1].start, &slab_mem[1].len);
-	bool move_frames = !ctx.emulated;
+	/* huge pages and the moves exclude each other: moving 4 KiB frames
+	 * would split the 2 MiB ones */
+	bool move_frames = !ctx.emulated && opt.pages == "4k";
 	unsigned int moved_min = 0, moved_max = 0;
-	std::string frames_note = ctx.emulated ? "not moved (emulated)" : "";
+	std::string frames_note = ctx.emulated ? "not moved (emulated)"
+			: opt.pages == "2m" ? "not moved: --pages 2m keeps the 2 MiB pages whole" : "";
 
 	/* Rounds: every record gets a share of its samples in each pass, so a
 	 * burst of outside load spreads over all records instead of skewing one. */
@@ -269,6 +274,9 @@ int main(int argc, char **argv)
 	}
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	info.seconds = secs;
+	/* after the rounds: the arena's slabs exist now */
+	ctx.pages = opt.pages == "2m" ? "--pages 2m: " + kcb_hugepage_note(slab_mem[0].start, slab_mem[0].len)
+				      : "--pages 4k: 4 KiB pages, moved to fresh frames every round";
 	if (move_frames)
 		frames_note = "every resident page of the program image and the slab arena (" +
 			      std::to_string(moved_min) + " to " + std::to_string(moved_max) +

@@ -87,6 +87,10 @@ extern void (*kcb_bad_free_hook)(const struct kmem_cache *s, const void *x, cons
  * fresh physical frames between rounds (bench/physpage.h).
  * kernels/page_alloc.cpp. */
 void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
+/* Set before the first cache exists: reserve the arena 2 MiB aligned and ask
+ * for transparent huge pages (MADV_HUGEPAGE), as the kernel's direct map
+ * sits on 2 MiB / 1 GiB pages.  Whether THP backs it: bench/context.cpp. */
+extern bool kcb_page_alloc_huge;
 
 } /* extern "C" */
 
