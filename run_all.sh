@@ -277,9 +277,14 @@ for a in $arches; do
 	bq=$quick; [[ $a != x86_64 ]] && bq=--quick
 	runner=()
 	[[ $a != x86_64 ]] && runner=("${QEMU[$a]}" -L "/usr/${TRIPLE[$a]}" ${QEMU_CPU[$a]:-})
-	if ! KCB_COMMAND="$ORIG_CMD" "${runner[@]}" "build/$a/bench/kcb_bench" $bq --out "$rundir/$d-$host.json"; then
-		STATUS[$a]="FAILED: measurement"
-	fi
+	# both configs of the one binary, back to back (kernels/include/kconfig.h)
+	for cfg in distro minimal; do
+		out=$rundir/$d-$host.json; [[ $cfg != distro ]] && out=$rundir/$d-$host-$cfg.json
+		if ! KCB_COMMAND="$ORIG_CMD" "${runner[@]}" "build/$a/bench/kcb_bench" $bq --config $cfg \
+			--out "$out"; then
+			STATUS[$a]="FAILED: measurement ($cfg)"
+		fi
+	done
 done
 say "static and emulated metrics (sizes, instructions, llvm-mca, QEMU counts)"
 for a in $arches; do

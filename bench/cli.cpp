@@ -56,6 +56,9 @@ const char *kcb_usage(void)
 	       "  --quick             fewer, shorter samples (under 10 s natively)\n"
 	       "  --scenario a,b      callsite latency inline_fields cold_pointer many_caches static_align\n"
 	       "  --model m,n         sheaves cpu_slab\n"
+	       "  --config NAME       distro (default: Debian 6.12 settings) or minimal\n"
+	       "  --pages 2m|4k       2m (default): the slab arena on 2 MiB THP pages, frames kept;\n"
+	       "                      4k: 4 KiB pages moved to fresh frames every round\n"
 	       "  --variant v,w       pointer runtime_const[_zba|_zbkb] projected static static_a8 static_a64\n"
 	       "  --events e1,e2      extra perf events (perf generic names, rNNNN, libpfm4 names on x86-64)\n"
 	       "  --out FILE          write the results JSON there (atomically: temp file + rename)\n"
@@ -64,19 +67,21 @@ const char *kcb_usage(void)
 	       "  --list              print what would be measured, then exit\n"
 	       "  --help              this text\n"
 	       "exit codes: 0 ok; 1 set-up or measurement failed; 2 usage (bad option, unknown\n"
-	       "  scenario/model/variant); 3 unknown event; 4 output not writable; 5 perf_event\n"
+	       "  scenario/model/variant/config); 3 unknown event; 4 output not writable; 5 perf_event\n"
 	       "  refused or no PMU for --events; 6 runtime_const sites not patched, refusing to measure;\n"
 	       "  7 the slab arena cannot be reserved (address-space limit, ulimit -v)\n";
 }
 
 int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 {
-	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH };
+	enum { O_QUICK = 256, O_SCEN, O_MODEL, O_VAR, O_EVENTS, O_OUT, O_CPU, O_SAMPLES, O_LIST, O_HELP, O_NOPATCH, O_CONFIG, O_PAGES };
 	static const struct option longopts[] = {
 		{"quick", no_argument, nullptr, O_QUICK},
 		{"scenario", required_argument, nullptr, O_SCEN},
 		{"model", required_argument, nullptr, O_MODEL},
 		{"variant", required_argument, nullptr, O_VAR},
+		{"config", required_argument, nullptr, O_CONFIG},
+		{"pages", required_argument, nullptr, O_PAGES},
 		{"events", required_argument, nullptr, O_EVENTS},
 		{"out", required_argument, nullptr, O_OUT},
 		{"cpu", required_argument, nullptr, O_CPU},
@@ -106,6 +111,16 @@ int kcb_parse_args(int argc, char **argv, kcb_options *o, std::string *err)
 		case O_VAR:
 			if (!parse_list("variant", optarg, &o->variants, err))
 				return KCB_EXIT_USAGE;
+			break;
+		case O_CONFIG:
+			o->config = optarg; /* an unknown name: kcb_make_plan, exit 2 */
+			break;
+		case O_PAGES:
+			o->pages = optarg;
+			if (o->pages != "2m" && o->pages != "4k") {
+				*err = std::string("--pages wants 2m or 4k, not '") + optarg + "'";
+				return KCB_EXIT_USAGE;
+			}
 			break;
 		case O_EVENTS:
 			if (!parse_list("events", optarg, &o->events, err))

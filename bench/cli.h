@@ -9,6 +9,8 @@
 struct kcb_options {
 	bool quick = false, list = false, help = false, no_patch = false;
 	std::vector<std::string> scenarios, models, variants, events;
+	std::string config = "distro"; /* kernels/include/kconfig.h */
+	std::string pages = "2m";      /* 2m: arena on THP, frames kept; 4k: frames moved */
 	std::string out;
 	int cpu = -1;          /* -1: the last CPU we may run on */
 	unsigned int samples = 0; /* 0: the mode's default */

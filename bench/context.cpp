@@ -2,6 +2,7 @@
 #include "context.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <sys/personality.h>
@@ -217,4 +218,28 @@ void kcb_pin(int cpu, kcb_context *ctx)
 	std::string g = read_line("/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/cpufreq/scaling_governor");
 	if (!g.empty())
 		ctx->governor = g;
+}
+
+std::string kcb_hugepage_note(uintptr_t start, size_t len)
+{
+	std::string thp = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return "unknown: /proc/self/smaps unreadable (THP: " + (thp.empty() ? "?" : thp) + ")";
+	char line[256];
+	bool in = false;
+	unsigned long kb, huge_kb = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = lo >= start && hi <= start + len;
+		else if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			huge_kb += kb;
+	}
+	fclose(f);
+	if (!huge_kb)
+		return "4 KiB pages: no THP backs the slab arena (THP " +
+		       (thp.empty() ? std::string("unavailable") : thp) + ")";
+	return "slab arena on 2 MiB THP pages (" + std::to_string(huge_kb) +
+	       " kB AnonHugePages); program image on 4 KiB pages";
 }

@@ -3,6 +3,9 @@
 #ifndef KCB_BENCH_CONTEXT_H
 #define KCB_BENCH_CONTEXT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <string>
 
 struct kcb_context {
@@ -13,6 +16,8 @@ struct kcb_context {
 	std::string qemu_version, qemu_cpu; /* "" when native */
 	std::string governor;           /* "" when unreadable */
 	std::string date, git_rev, command;
+	std::string config;             /* distro, minimal (kernels/include/kconfig.h) */
+	std::string pages;              /* page sizes under the arena and the image, in words */
 	std::string aslr;               /* how address randomisation stood */
 	int pinned_cpu = -1;            /* -1: not pinned */
 	std::string pin_note;
@@ -29,6 +34,10 @@ void kcb_context_fill(kcb_context *ctx);
  * medians from run to run).  Returns only if no re-exec happened; then
  * *note says why ("" when randomisation already is off). */
 void kcb_reexec_without_aslr(char **argv, bool emulated, std::string *note);
+
+/* What backs [start, start+len) (the slab arena): the THP mode and the
+ * AnonHugePages of /proc/self/smaps in that range, in words. */
+std::string kcb_hugepage_note(uintptr_t start, size_t len);
 
 /* Pin to cpu (or, for cpu < 0, the last CPU we may run on). */
 void kcb_pin(int cpu, kcb_context *ctx);

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	}
 	static std::vector<kcb_plan_item> plan;
 	std::string err;
-	int rc = kcb_make_plan({}, {}, {}, &plan, &err);
+	int rc = kcb_make_plan({}, {}, {}, "distro", &plan, &err);
 	if (rc) {
 		fprintf(stderr, "kcb_gbench: %s\n", err.c_str());
 		return rc;

@@ -92,6 +92,7 @@ static int set_up(const kcb_options &opt, char **argv, kcb_context *ctx, kcb_cou
 	/* the slab arena first: an address-space limit is its own error, not
 	 * a failed patch */
 	size_t arena_bytes;
+	kcb_page_alloc_huge = opt.pages == "2m"; /* before the arena is reserved */
 	int e = kcb_slab_arena_reserve(&arena_bytes);
 	if (e) {
 		*err = "cannot reserve the " + std::to_string(arena_bytes >> 20) + " MiB slab arena: " + strerror(e) +
@@ -115,6 +116,7 @@ static int set_up(const kcb_options &opt, char **argv, kcb_context *ctx, kcb_cou
 
 	kcb_context_fill(ctx);
 	ctx->command = opt.command;
+	ctx->config = opt.config;
 	ctx->aslr = aslr;
 
 	int rc = counters->setup(opt.events, ctx->emulated, err);
@@ -172,7 +174,7 @@ int main(int argc, char **argv)
 	}
 
 	std::vector<kcb_plan_item> plan;
-	rc = kcb_make_plan(opt.scenarios, opt.models, opt.variants, &plan, &err);
+	rc = kcb_make_plan(opt.scenarios, opt.models, opt.variants, opt.config, &plan, &err);
 	if (rc)
 		return fail(rc, err);
 	if (opt.list) {
@@ -194,9 +196,15 @@ int main(int argc, char **argv)
 
 	kcb_rounds rounds;
 	std::vector<kcb_record> records =
-		kcb_run_rounds(plan, counters, cfg, info.cal, tpc, ctx.emulated, &rounds, &err);
+		kcb_run_rounds(plan, counters, cfg, info.cal, tpc, ctx.emulated, opt.pages == "4k", &rounds, &err);
 	if (records.empty())
 		return fail(KCB_EXIT_FAILURE, err);
+	/* after the rounds: the arena's slabs exist now */
+	uintptr_t arena, meta;
+	size_t arena_len, meta_len;
+	kcb_slab_memory(&arena, &arena_len, &meta, &meta_len);
+	ctx.pages = opt.pages == "2m" ? "--pages 2m: " + kcb_hugepage_note(arena, arena_len)
+				      : "--pages 4k: 4 KiB pages, moved to fresh frames every round";
 
 	std::vector<kcb_delta> deltas = kcb_deltas(records);
 	kcb_describe_run(ctx, counters, rounds, calib_runs, deltas, &info);

@@ -3,6 +3,7 @@
 
 #include "cpu.h"
 #include "json_writer.h"
+#include "slab_api.h" /* kcb_jump_label_desc */
 
 #include <algorithm>
 
@@ -90,7 +91,8 @@ void kcb_describe_run(const kcb_context &ctx, const kcb_counters &c, const kcb_r
 	if (ctx.emulated)
 		info->layouts += "not moved (emulated)";
 	else if (!r.frames_moved)
-		info->layouts += "not moved: " + r.frames_error;
+		info->layouts += "not moved: " + (r.frames_error.empty() ? std::string("--pages 2m keeps the 2 MiB pages whole")
+									   : r.frames_error);
 	else
 		info->layouts += "every resident page of the program image and the slab arena (" +
 				 std::to_string(r.moved_min) + " to " + std::to_string(r.moved_max) +
@@ -225,6 +227,7 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 	j.kv("host", ctx.host).kv("cpu_model", ctx.cpu_model).kv_int("cores", ctx.cores);
 	j.kv("kernel", ctx.kernel).kv("arch", ctx.arch).kv("triple", ctx.triple);
 	j.kv("compiler", ctx.compiler).kv("flags", ctx.flags);
+	j.kv("config", ctx.config).kv("static_keys", kcb_jump_label_desc).kv("pages", ctx.pages);
 	j.kv("execution", ctx.emulated ? "qemu" : "native").kv("execution_detected_by", ctx.execution_why);
 	j.kv_str_or_null("qemu_version", ctx.qemu_version).kv_str_or_null("qemu_cpu", ctx.qemu_cpu);
 	j.kv("counter_source", info.counter_source).kv("counter_note", info.counter_note);
@@ -303,6 +306,8 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 		j.begin_object();
 		j.kv("model", it.model).kv("scenario", it.scenario).kv("variant", it.variant);
 		j.kv("note", it.note).kv("symbol", it.symbol);
+		if (*it.bound)
+			j.kv("bound", it.bound);
 		j.kv_int("ops_per_iter", 1).kv_int("n", (long long)r.m.n);
 		j.kv_int("samples_taken", (long long)r.m.taken).kv_int("samples_used", (long long)r.m.used);
 		j.kv("primary", kcb_primary(r.m).unit);

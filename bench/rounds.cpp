@@ -54,15 +54,16 @@ static std::vector<std::vector<size_t>> plan_groups(const std::vector<kcb_plan_i
 
 std::vector<kcb_record> kcb_run_rounds(std::vector<kcb_plan_item> &plan, const kcb_counters &counters,
 				       const kcb_harness_cfg &cfg, const kcb_calibration &cal, double tpc,
-				       bool emulated, kcb_rounds *out, std::string *err)
+				       bool emulated, bool move_frames, kcb_rounds *out, std::string *err)
 {
 	std::vector<std::vector<size_t>> groups = plan_groups(plan);
 
-	/* physical frames: moved before every round, natively (under QEMU the
-	 * timings are emulated and frames mean nothing) */
+	/* physical frames: moved before every round when the caller asks
+	 * (natively, on 4 KiB pages: under QEMU frames mean nothing, and moving
+	 * 4 KiB frames would split 2 MiB ones) */
 	std::vector<kcb_range> slab_mem(2);
 	kcb_slab_memory(&slab_mem[0].start, &slab_mem[0].len, &slab_mem[1].start, &slab_mem[1].len);
-	bool move_frames = !emulated;
+	move_frames = move_frames && !emulated;
 
 	std::vector<kcb_sampler> samplers(plan.size());
 	std::vector<kcb_record> records(plan.size());

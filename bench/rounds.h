@@ -42,12 +42,13 @@ struct kcb_rounds {
 	double seconds = 0;
 };
 
-/* Sample every record of the plan; tpc: the start's ticks per cycle (0:
+/* Sample every record of the plan (move_frames: onto other physical frames
+ * before every round, physpage.h); tpc: the start's ticks per cycle (0:
  * none), cal: the start's references (re-calibrated before each group
  * round when they ran).  Returns the records in plan order, or an empty
  * vector with *err when the counters failed mid-run. */
 std::vector<kcb_record> kcb_run_rounds(std::vector<kcb_plan_item> &plan, const kcb_counters &counters,
 				       const kcb_harness_cfg &cfg, const kcb_calibration &cal, double tpc,
-				       bool emulated, kcb_rounds *out, std::string *err);
+				       bool emulated, bool move_frames, kcb_rounds *out, std::string *err);
 
 #endif

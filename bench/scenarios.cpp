@@ -71,13 +71,21 @@ void fill_work(const std::string &scenario, const struct kcb_hotpath *hp, kcb_pl
 
 } // namespace
 
+static const char kcb_upper_bound[] =
+	"upper bound: the dependency chain and field reads that real callers do not have";
+
+const char *kcb_scenario_bound(const std::string &scenario)
+{
+	return scenario == "latency" || scenario == "inline_fields" ? kcb_upper_bound : "";
+}
+
 int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<std::string> &models,
-		  const std::vector<std::string> &variants, std::vector<kcb_plan_item> *plan,
-		  std::string *err)
+		  const std::vector<std::string> &variants, const std::string &config,
+		  std::vector<kcb_plan_item> *plan, std::string *err)
 {
 	unsigned int n;
 	const struct kcb_hotpath *const *hp = kcb_hotpaths(&n);
-	std::set<std::string> all_models, all_variants, all_scen;
+	std::set<std::string> all_models, all_variants, all_scen, all_configs;
 	std::vector<std::string> model_order;
 	for (unsigned int i = 0; i < kcb_nr_scenarios; i++)
 		all_scen.insert(kcb_scenario_names[i]);
@@ -86,6 +94,11 @@ int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<s
 			model_order.push_back(hp[i]->model);
 		all_models.insert(hp[i]->model);
 		all_variants.insert(hp[i]->variant);
+		all_configs.insert(hp[i]->config);
+	}
+	if (!all_configs.count(config)) {
+		*err = "unknown config '" + config + "' (this build has: " + join(all_configs) + ")";
+		return KCB_EXIT_USAGE;
 	}
 	/* the models in the order the docs name them, any others after */
 	std::stable_sort(model_order.begin(), model_order.end(), [](const std::string &a, const std::string &b) {
@@ -117,7 +130,8 @@ int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<s
 				continue;
 			std::vector<const struct kcb_hotpath *> sel;
 			for (unsigned int i = 0; i < n; i++)
-				if (m == hp[i]->model && !strcmp(hp[i]->fn, registry_fn(scen)) &&
+				if (m == hp[i]->model && config == hp[i]->config &&
+				    !strcmp(hp[i]->fn, registry_fn(scen)) &&
 				    wanted(variants, hp[i]->variant))
 					sel.push_back(hp[i]);
 			std::stable_sort(sel.begin(), sel.end(), [](const struct kcb_hotpath *a, const struct kcb_hotpath *b) {
@@ -130,6 +144,7 @@ int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<s
 				it.variant = h->variant;
 				it.note = h->note;
 				it.symbol = h->symbol;
+				it.bound = kcb_scenario_bound(scen);
 				fill_work(scen, h, &it);
 				plan->push_back(it);
 			}

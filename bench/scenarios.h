@@ -23,6 +23,7 @@ extern const unsigned int kcb_nr_scenarios;
 
 struct kcb_plan_item {
 	std::string model, scenario, variant, note, symbol;
+	const char *bound; /* "" or the scenario's upper-bound label */
 	struct kcb_work body, empty;
 };
 
@@ -30,7 +31,11 @@ struct kcb_plan_item {
  * name in a filter, or an empty selection, is a usage error (kcb_exit code,
  * one line in *err). */
 int kcb_make_plan(const std::vector<std::string> &scenarios, const std::vector<std::string> &models,
-		  const std::vector<std::string> &variants, std::vector<kcb_plan_item> *plan,
-		  std::string *err);
+		  const std::vector<std::string> &variants, const std::string &config,
+		  std::vector<kcb_plan_item> *plan, std::string *err);
+
+/* The label of a scenario that measures more than a kernel caller does
+ * ("" for the others); tools/kcbench/vocab.py SCENARIO_BOUNDS, the same. */
+const char *kcb_scenario_bound(const std::string &scenario);
 
 #endif

@@ -5,10 +5,15 @@
  * KCB_VARIANT_pointer, _runtime_const, _runtime_const_zba, _runtime_const_zbkb,
  * _projected, _static.  Each (fn, model) becomes a distinct noinline extern "C"
  * symbol kcb_<fn>__<model>__<variant>, registered in kcb_hotpath_table.
+ * Built once more per variant with KCB_CONFIG_minimal (kernels/include/
+ * kconfig.h): the same bodies calling the minimal config's allocator, as
+ * kcb_<fn>__<model>__<variant>__minimal.  The site functions only depend on
+ * the variant, so only the distro build has them.
  * The allocator is called out of line (kernels/include/slab_api.h), as in the kernel.
  */
 #include "cache_ref.h"
 #include "hotpaths.h"
+#include "kconfig.h"
 #include "slab_api.h"
 
 #if defined(KCB_VARIANT_pointer)
@@ -51,15 +56,15 @@
 #define KCB_STR(x) KCB_STR_(x)
 #define KCB_CAT4_(a, b, c, d) a##b##c##d
 #define KCB_CAT4(a, b, c, d) KCB_CAT4_(a, b, c, d)
-#define KCB_SYM(fn, m, v) KCB_CAT4(kcb_##fn##__, m, __, v)
+#define KCB_SYM(fn, m, v) KCB_CFG(KCB_CAT4(kcb_##fn##__, m, __, v))
 
 struct SheavesModel {
-	static KCB_INLINE void *alloc(struct kmem_cache *s, kcb_gfp_t gfp) { return kcb_sheaves_alloc(s, gfp); }
-	static KCB_INLINE void free(struct kmem_cache *s, void *x) { kcb_sheaves_free(s, x); }
+	static KCB_INLINE void *alloc(struct kmem_cache *s, kcb_gfp_t gfp) { return KCB_CFG(kcb_sheaves_alloc)(s, gfp); }
+	static KCB_INLINE void free(struct kmem_cache *s, void *x) { KCB_CFG(kcb_sheaves_free)(s, x); }
 };
 struct CpuSlabModel {
-	static KCB_INLINE void *alloc(struct kmem_cache *s, kcb_gfp_t gfp) { return kcb_cpu_slab_alloc(s, gfp); }
-	static KCB_INLINE void free(struct kmem_cache *s, void *x) { kcb_cpu_slab_free(s, x); }
+	static KCB_INLINE void *alloc(struct kmem_cache *s, kcb_gfp_t gfp) { return KCB_CFG(kcb_cpu_slab_alloc)(s, gfp); }
+	static KCB_INLINE void free(struct kmem_cache *s, void *x) { KCB_CFG(kcb_cpu_slab_free)(s, x); }
 };
 #define KCB_MODEL_sheaves SheavesModel
 #define KCB_MODEL_cpu_slab CpuSlabModel
@@ -113,18 +118,28 @@ template <class M, class R> static KCB_INLINE void hp_inline_fields()
 #define KCB_REGISTER(sym, ...) KCB_REGISTER_(sym, __VA_ARGS__) /* expands sym first */
 #define KCB_REGISTER_(sym, fnname, m, variant, note, kind, R)                         \
 	static const struct kcb_hotpath sym##_entry = {                               \
-		KCB_STR(sym), fnname, #m, variant, note, kind, (void *)&sym,            \
+		KCB_STR(sym), fnname, #m, variant, KCB_CONFIG_STR, note, kind, (void *)&sym, \
 		R::pointer_line(), &R::cache};                                        \
 	__attribute__((used, section("kcb_hotpath_table"))) static const struct kcb_hotpath *const \
 		sym##_ptr = &sym##_entry;
 
 #define KCB_CASE(m, k) case k: hp_callsite<KCB_MODEL_##m, KCB_REF(m, k)>(); break;
 
-#define KCB_DEFINE_MODEL(m, v)                                                       \
+#if KCB_CONFIG_DISTRO
+#define KCB_DEFINE_SITE(m, v)                                                        \
 	extern "C" KCB_NOINLINE struct kmem_cache *KCB_SYM(site, m, v)(void)          \
 	{                                                                             \
 		return hp_site<KCB_REF(m, 0)>();                                      \
-	}                                                                             \
+	}
+#define KCB_REGISTER_SITE(m, v)                                                      \
+	KCB_REGISTER(KCB_SYM(site, m, v), "site", m, KCB_STR(v), KCB_VARIANT_NOTE, KCB_HP_SITE, KCB_REF(m, 0))
+#else
+#define KCB_DEFINE_SITE(m, v)
+#define KCB_REGISTER_SITE(m, v)
+#endif
+
+#define KCB_DEFINE_MODEL(m, v)                                                       \
+	KCB_DEFINE_SITE(m, v)                                                         \
 	extern "C" KCB_NOINLINE void KCB_SYM(callsite, m, v)(void)                    \
 	{                                                                             \
 		hp_callsite<KCB_MODEL_##m, KCB_REF(m, 0)>();                          \
@@ -145,7 +160,7 @@ template <class M, class R> static KCB_INLINE void hp_inline_fields()
 	}
 
 #define KCB_REGISTER_MODEL(m, v)                                                     \
-	KCB_REGISTER(KCB_SYM(site, m, v), "site", m, KCB_STR(v), KCB_VARIANT_NOTE, KCB_HP_SITE, KCB_REF(m, 0)) \
+	KCB_REGISTER_SITE(m, v)                                                       \
 	KCB_REGISTER(KCB_SYM(callsite, m, v), "callsite", m, KCB_STR(v), KCB_VARIANT_NOTE, KCB_HP_VOID, KCB_REF(m, 0)) \
 	KCB_REGISTER(KCB_SYM(latency, m, v), "latency", m, KCB_STR(v), KCB_VARIANT_NOTE, KCB_HP_CHAIN, KCB_REF(m, 0)) \
 	KCB_REGISTER(KCB_SYM(inline_fields, m, v), "inline_fields", m, KCB_STR(v), KCB_VARIANT_NOTE, KCB_HP_VOID, KCB_REF(m, 0)) \
@@ -162,11 +177,11 @@ KCB_REG(cpu_slab, KCB_VARIANT_NAME)
 #if defined(KCB_VARIANT_static)
 /* static_align: the same callsite on a static instance at 8 vs 64 bytes */
 #define KCB_DEFINE_ALIGN(m, a)                                                       \
-	extern "C" KCB_NOINLINE void kcb_static_align__##m##__static_##a(void)        \
+	extern "C" KCB_NOINLINE void KCB_CFG(kcb_static_align__##m##__static_##a)(void) \
 	{                                                                             \
 		hp_callsite<KCB_MODEL_##m, StaticRef_##m##_##a>();                    \
 	}                                                                             \
-	KCB_REGISTER(kcb_static_align__##m##__static_##a, "static_align", m, "static_" #a, "", \
+	KCB_REGISTER(KCB_CFG(kcb_static_align__##m##__static_##a), "static_align", m, "static_" #a, "", \
 		     KCB_HP_VOID, StaticRef_##m##_##a)
 KCB_DEFINE_ALIGN(sheaves, a8)
 KCB_DEFINE_ALIGN(sheaves, a64)

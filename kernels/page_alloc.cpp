@@ -17,7 +17,10 @@
 extern "C" {
 uintptr_t kcb_arena_base;
 struct kcb_page *kcb_vmemmap;
+bool kcb_page_alloc_huge;
 }
+
+#define KCB_HUGE_SIZE (2ul << 20)
 
 static uintptr_t arena_next_page;   /* bump index */
 static uintptr_t arena_committed;   /* pages committed so far */
@@ -31,9 +34,17 @@ extern "C" int kcb_slab_arena_reserve(size_t *bytes)
 	*bytes = arena + meta;
 	if (err >= 0)
 		return err;
-	void *a = mmap(nullptr, arena, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* huge: 2 MiB aligned (the slack stays reserved), THP asked for */
+	size_t slack = kcb_page_alloc_huge ? KCB_HUGE_SIZE : 0;
+	void *a = mmap(nullptr, arena + slack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (a == MAP_FAILED)
 		return err = errno;
+	if (slack) {
+		a = (void *)(((uintptr_t)a + KCB_HUGE_SIZE - 1) & ~(KCB_HUGE_SIZE - 1));
+		if (madvise(a, arena, MADV_HUGEPAGE))
+			fprintf(stderr, "kcache-bench: madvise(MADV_HUGEPAGE) on the slab arena: %s; "
+				"4 KiB pages\n", strerror(errno));
+	}
 	void *m = mmap(nullptr, meta, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
 	if (m == MAP_FAILED) {
@@ -77,11 +88,13 @@ struct kcb_page *kcb_alloc_pages(unsigned int order)
 		return nullptr;
 	while (idx + n > arena_committed) {
 		void *chunk = (void *)(kcb_arena_base + (arena_committed << KCB_PAGE_SHIFT));
-		if (mprotect(chunk, KCB_COMMIT_CHUNK_PAGES << KCB_PAGE_SHIFT, PROT_READ | PROT_WRITE)) {
+		/* whole 2 MiB units when huge, so THP can back them */
+		uintptr_t n = kcb_page_alloc_huge ? KCB_HUGE_SIZE >> KCB_PAGE_SHIFT : KCB_COMMIT_CHUNK_PAGES;
+		if (mprotect(chunk, n << KCB_PAGE_SHIFT, PROT_READ | PROT_WRITE)) {
 			fprintf(stderr, "kcache-bench: cannot commit arena pages: %s\n", strerror(errno));
 			return nullptr;
 		}
-		arena_committed += KCB_COMMIT_CHUNK_PAGES;
+		arena_committed += n;
 	}
 	arena_next_page = idx + n;
 	return &kcb_vmemmap[idx];

@@ -86,7 +86,7 @@ extern "C" __attribute__((noinline, cold)) void kcb_preempt_schedule(void)
 	kcb_nr_preempt_schedule++;
 }
 
-extern "C" __attribute__((noinline, cold)) void kcb_cond_resched(void)
+extern "C" __attribute__((noinline)) void kcb_cond_resched(void)
 {
 	if (kcb_preempt_count == 0 && kcb_need_resched)
 		kcb_preempt_schedule();

@@ -29,15 +29,13 @@
 #define KCB_TID_STEP 8192ul
 
 /*
- * Initial-exec TLS; the linker relaxes it to a fixed thread-pointer offset,
- * like the kernel's %gs:sym.  riscv64 and mips64el linkers do not relax
- * IE, which would leave a GOT load the kernel never does: local-exec there.
+ * Local-exec TLS: a fixed offset from the thread pointer, as the kernel's
+ * per-CPU base.  On x86-64 a this_cpu op is then one %fs:-prefixed
+ * instruction (addl $1,%fs:sym@tpoff), the kernel's %gs:sym form; relaxed
+ * initial-exec would put the offset in a register first (mov $-8,%r12;
+ * addl $1,%fs:(%r12)), and riscv64/mips64el linkers do not relax IE at all.
  */
-#if defined(__riscv) || defined(__mips__)
 #define KCB_TLS __thread __attribute__((tls_model("local-exec")))
-#else
-#define KCB_TLS __thread __attribute__((tls_model("initial-exec")))
-#endif
 #define kcb_likely(x) __builtin_expect(!!(x), 1)
 #define kcb_unlikely(x) __builtin_expect(!!(x), 0)
 #define kcb_barrier() __asm__ __volatile__("" ::: "memory")

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "jump_label.h" /* arch/<arch>/: static keys */
+#include "kconfig.h"
 #include "kmem_cache.h"
 #include "page_alloc.h"
 #include "percpu.h"
@@ -112,6 +114,9 @@ extern int kcb_kfence_allocation_gate; /* > 0: closed */
 extern char *kcb_kfence_pool;
 extern bool kcb_init_on_alloc;
 extern bool kcb_init_on_free;
+/* the distro config's static keys (the minimal config reads the bools above
+ * and the gate) */
+extern struct kcb_static_key kcb_init_on_alloc_key, kcb_init_on_free_key, kcb_kfence_allocation_key;
 
 /* out-of-line hooks (cold): kfence, memcg; cond_resched is in percpu.h */
 void *kcb_kfence_alloc(struct kmem_cache *s, unsigned int size, kcb_gfp_t gfp);
@@ -123,6 +128,28 @@ void kcb_bad_free(struct kmem_cache *s, const void *x, const char *why);
 /* counters of the cold hooks (tests) */
 extern unsigned long kcb_nr_kfence_allocs, kcb_nr_memcg_hooks;
 }
+
+KCB_DEFINE_STATIC_BRANCH(kcb_init_on_alloc_key)
+KCB_DEFINE_STATIC_BRANCH(kcb_init_on_free_key)
+KCB_DEFINE_STATIC_BRANCH(kcb_kfence_allocation_key)
+
+/* init_on_free (default off): slab_want_init_on_free() */
+static inline __attribute__((always_inline)) bool kcb_want_init_on_free(void)
+{
+#if KCB_CONFIG_DISTRO
+	return kcb_unlikely(kcb_init_on_free_key_jumps());
+#else
+	return kcb_unlikely(kcb_init_on_free);
+#endif
+}
+
+/* The flags argument of the free pointer coding: a compile-time choice in
+ * the distro config, the cache's flag at run time in the minimal one. */
+#if KCB_CONFIG_DISTRO
+#define KCB_FREELIST_FLAGS(s) ((void)(s), KCB___FREELIST_HARDENED)
+#else
+#define KCB_FREELIST_FLAGS(s) ((s)->flags)
+#endif
 
 static inline struct kcb_cache_private *kcb_priv(const struct kmem_cache *s)
 {
@@ -202,15 +229,27 @@ static inline __attribute__((always_inline)) void kcb_set_freepointer(const stru
 static inline __attribute__((always_inline)) kcb_gfp_t kcb_slab_pre_alloc_hook(kcb_gfp_t gfp)
 {
 	gfp &= kcb_gfp_allowed_mask;
+#if KCB_CONFIG_DISTRO
+	/* PREEMPT_DYNAMIC, voluntary: might_resched() is a static call of
+	 * __cond_resched(), which tests the count and need_resched itself */
+	if (gfp & KCB___GFP_DIRECT_RECLAIM)
+		kcb_cond_resched();
+#else
 	if ((gfp & KCB___GFP_DIRECT_RECLAIM) && kcb_unlikely(KCB_READ_ONCE(kcb_need_resched)))
 		kcb_cond_resched();
+#endif
 	return gfp;
 }
 
-/* kfence_alloc(): the gate is closed (> 0) almost always */
+/* kfence_alloc(): the gate is closed (> 0) almost always.  distro
+ * (KFENCE_SAMPLE_INTERVAL=0): the key is off, the gate is never read. */
 static inline __attribute__((always_inline)) void *
 kcb_kfence_alloc_gate(struct kmem_cache *s, unsigned int orig_size, kcb_gfp_t gfp)
 {
+#if KCB_CONFIG_DISTRO
+	if (kcb_likely(!kcb_kfence_allocation_key_jumps()))
+		return nullptr;
+#endif
 	if (kcb_likely(__atomic_load_n(&kcb_kfence_allocation_gate, __ATOMIC_RELAXED) > 0))
 		return nullptr;
 	return kcb_kfence_alloc(s, orig_size, gfp);
@@ -220,10 +259,21 @@ kcb_kfence_alloc_gate(struct kmem_cache *s, unsigned int orig_size, kcb_gfp_t gf
 static inline __attribute__((always_inline)) bool kcb_want_init(struct kmem_cache *s, void *object,
 								kcb_gfp_t gfp)
 {
-	if (kcb_unlikely(kcb_init_on_free) && object)
+	if (kcb_want_init_on_free() && object)
 		memset((char *)object + s->offset, 0, sizeof(void *));
+#if KCB_CONFIG_DISTRO
+	/* INIT_ON_ALLOC_DEFAULT_ON: static_branch_likely, a nop while on */
+	if (kcb_likely(!kcb_init_on_alloc_key_jumps())) {
+		if (s->ctor)
+			return false;
+		if (s->flags & (KCB_SLAB_TYPESAFE_BY_RCU | KCB_SLAB_POISON))
+			return (gfp & KCB___GFP_ZERO) != 0;
+		return true;
+	}
+#else
 	if (kcb_unlikely(kcb_init_on_alloc))
 		return true;
+#endif
 	return (gfp & KCB___GFP_ZERO) != 0;
 }
 
@@ -263,7 +313,7 @@ kcb_slab_free_hooks(struct kmem_cache *s, void *x, bool *slow)
 			 kcb_kfence_pool))
 		return nullptr; /* kfence_free(): never, no kfence pool is modelled */
 	*slow = kcb_unlikely(s->flags & (KCB_SLAB_TYPESAFE_BY_RCU | KCB_SLAB_DEBUG_FLAGS));
-	if (kcb_unlikely(kcb_init_on_free))
+	if (kcb_want_init_on_free())
 		memset(x, 0, s->object_size);
 	return slab;
 }

@@ -97,6 +97,20 @@ static unsigned long cache_random(const struct kmem_cache *s)
 
 #define KCB_MAX_OBJECT_SIZE (KCB_PAGE_SIZE << KCB_MAX_ORDER)
 
+/* jump_label_init() runs before kmem_cache_init(): the distro fast paths'
+ * static-key sites are patched before the first cache exists */
+static bool static_keys_ready(void)
+{
+	static int done;
+	unsigned int bad = 0;
+	if (done)
+		return done > 0;
+	done = kcb_static_keys_init(&bad) >= 0 && !bad ? 1 : -1;
+	if (done < 0)
+		fprintf(stderr, "kcache-bench: static keys: %u sites not in their key's form\n", bad);
+	return done > 0;
+}
+
 extern "C" int kcb_cache_init(struct kmem_cache *s, const char *name, unsigned int object_size,
 			      kcb_slab_flags_t flags, unsigned int model)
 {
@@ -106,7 +120,7 @@ extern "C" int kcb_cache_init(struct kmem_cache *s, const char *name, unsigned i
 			name ? name : "?", object_size, model);
 		return 0;
 	}
-	if (!kcb_page_alloc_init())
+	if (!kcb_page_alloc_init() || !static_keys_ready())
 		return 0;
 	struct kcb_cache_private *priv = (struct kcb_cache_private *)calloc(1, sizeof(*priv));
 	if (!priv)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The classic (<= 6.19) allocator: a per-CPU {freelist, tid} pair updated
+ * The classic (<= 6.17) allocator: a per-CPU {freelist, tid} pair updated
  * with a double-word this_cpu cmpxchg, free pointers inside the objects
  * (encoded when the cache is hardened).  Fast paths as in 6.x
  * slab_alloc_node() / do_slab_free(); the slow path loads a new freelist
@@ -19,6 +19,7 @@ static inline unsigned long next_tid(unsigned long tid)
 	return tid + KCB_TID_STEP;
 }
 
+#if KCB_CONFIG_DISTRO /* once per binary: both configs share the caches */
 extern "C" int kcb_cpu_slab_setup(struct kmem_cache *s)
 {
 	/* set_cpu_partial(): objects kept on per-CPU partial slabs */
@@ -39,6 +40,7 @@ extern "C" int kcb_cpu_slab_setup(struct kmem_cache *s)
 	s->cpu_slab = c;
 	return 1;
 }
+#endif
 
 /*
  * ___slab_alloc(): take the cpu slab's own freelist (remote frees), else
@@ -93,6 +95,7 @@ load_freelist:
 }
 
 /* flush_cpu_slab() + deactivate_slab() on every CPU */
+#if KCB_CONFIG_DISTRO
 extern "C" void kcb_cpu_slab_flush_all(struct kmem_cache *s)
 {
 	struct kcb_cache_node *node = kcb_node(s);
@@ -119,6 +122,7 @@ extern "C" void kcb_cpu_slab_flush_all(struct kmem_cache *s)
 		}
 	}
 }
+#endif
 
 /* __slab_free(): the object is not on this CPU's slab */
 static __attribute__((noinline)) void cpu_slab_free_slowpath(struct kmem_cache *s,
@@ -130,7 +134,7 @@ static __attribute__((noinline)) void cpu_slab_free_slowpath(struct kmem_cache *
 	kcb_local_irq_restore(irqflags);
 }
 
-extern "C" void *kcb_cpu_slab_alloc(struct kmem_cache *s, kcb_gfp_t gfp)
+extern "C" void *KCB_CFG(kcb_cpu_slab_alloc)(struct kmem_cache *s, kcb_gfp_t gfp)
 {
 	unsigned int orig_size = s->object_size;
 	bool init = false;
@@ -151,7 +155,7 @@ redo:
 	if (kcb_unlikely(!object || !slab)) {
 		object = cpu_slab_alloc_slowpath(s);
 	} else {
-		void *next = kcb_get_freepointer(s, object, s->flags); /* get_freepointer_safe() */
+		void *next = kcb_get_freepointer(s, object, KCB_FREELIST_FLAGS(s)); /* get_freepointer_safe() */
 		if (kcb_unlikely(!kcb_this_cpu_cmpxchg_freelist(&cpu_slab_pcp(s)->ft, object, tid, next,
 								next_tid(tid))))
 			goto redo;
@@ -163,7 +167,7 @@ out:
 	return object;
 }
 
-extern "C" void kcb_cpu_slab_free(struct kmem_cache *s, void *x)
+extern "C" void KCB_CFG(kcb_cpu_slab_free)(struct kmem_cache *s, void *x)
 {
 	bool slow;
 	struct kcb_slab *slab = kcb_slab_free_hooks(s, x, &slow);
@@ -186,7 +190,7 @@ redo:
 		return;
 	}
 	freelist = KCB_READ_ONCE(c->ft.freelist);
-	flags = s->flags;
+	flags = KCB_FREELIST_FLAGS(s);
 	/* set_freepointer(): hardened kernels BUG on the naive double free */
 	if ((flags & KCB___FREELIST_HARDENED) && kcb_unlikely(x == freelist)) {
 		kcb_bad_free(s, x, "double free");

@@ -11,6 +11,16 @@
 
 #include "slub_sheaves.h"
 
+static struct kcb_sheaf *alloc_empty_sheaf(struct kmem_cache *s)
+{
+	struct kcb_sheaf *sheaf = (struct kcb_sheaf *)calloc(
+		1, sizeof(struct kcb_sheaf) + (size_t)s->sheaf_capacity * sizeof(void *));
+	if (sheaf)
+		sheaf->cache = s;
+	return sheaf;
+}
+
+#if KCB_CONFIG_DISTRO /* set-up once per binary: both configs share the caches */
 static unsigned int sheaf_capacity_for(unsigned int object_size)
 {
 	if (object_size < 256)
@@ -22,14 +32,6 @@ static unsigned int sheaf_capacity_for(unsigned int object_size)
 	return 4;
 }
 
-static struct kcb_sheaf *alloc_empty_sheaf(struct kmem_cache *s)
-{
-	struct kcb_sheaf *sheaf = (struct kcb_sheaf *)calloc(
-		1, sizeof(struct kcb_sheaf) + (size_t)s->sheaf_capacity * sizeof(void *));
-	if (sheaf)
-		sheaf->cache = s;
-	return sheaf;
-}
 
 extern "C" int kcb_sheaves_setup(struct kmem_cache *s)
 {
@@ -47,6 +49,7 @@ extern "C" int kcb_sheaves_setup(struct kmem_cache *s)
 	s->cpu_sheaves = pcs;
 	return 1;
 }
+#endif
 
 /* ---- the barn: spare full and empty sheaves of the node ---- */
 
@@ -170,6 +173,7 @@ pcs_replace_full_main(struct kmem_cache *s, struct kcb_percpu_sheaves *pcs)
 	return pcs;
 }
 
+#if KCB_CONFIG_DISTRO
 extern "C" void kcb_sheaves_flush_all(struct kmem_cache *s)
 {
 	struct kcb_barn *barn = &kcb_node(s)->barn;
@@ -185,6 +189,7 @@ extern "C" void kcb_sheaves_flush_all(struct kmem_cache *s)
 		barn_put_empty(barn, full);
 	}
 }
+#endif
 
 /* __slab_alloc_node(): straight from the slabs when the sheaves fail */
 static __attribute__((noinline)) void *sheaves_alloc_slowpath(struct kmem_cache *s)
@@ -237,7 +242,7 @@ static inline __attribute__((always_inline)) bool free_to_pcs(struct kmem_cache 
 	return true;
 }
 
-extern "C" void *kcb_sheaves_alloc(struct kmem_cache *s, kcb_gfp_t gfp)
+extern "C" void *KCB_CFG(kcb_sheaves_alloc)(struct kmem_cache *s, kcb_gfp_t gfp)
 {
 	unsigned int orig_size = s->object_size;
 	bool init = false;
@@ -255,7 +260,7 @@ out:
 	return object;
 }
 
-extern "C" void kcb_sheaves_free(struct kmem_cache *s, void *x)
+extern "C" void KCB_CFG(kcb_sheaves_free)(struct kmem_cache *s, void *x)
 {
 	bool slow;
 	struct kcb_slab *slab = kcb_slab_free_hooks(s, x, &slow);

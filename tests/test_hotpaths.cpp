@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	unsigned int ran = 0, site_calls = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct kcb_hotpath *h = hp[i];
-		have.insert(std::string(h->fn) + "/" + h->model + "/" + h->variant);
+		have.insert(std::string(h->fn) + "/" + h->model + "/" + h->variant + "/" + h->config);
 		struct kmem_cache *want = h->cache();
 		switch (h->kind) {
 		case KCB_HP_SITE: {
@@ -83,13 +83,19 @@ int main(int argc, char **argv)
 	for (char *v = strtok(variants, ","); v; v = strtok(NULL, ",")) {
 		nvariants++;
 		for (const char *m : {"sheaves", "cpu_slab"})
-			for (const char *fn : {"site", "callsite", "latency", "inline_fields", "many_caches"})
-				CHECK(have.count(std::string(fn) + "/" + m + "/" + v), "missing %s/%s/%s", fn, m, v);
+			for (const char *c : {"distro", "minimal"})
+				for (const char *fn : {"site", "callsite", "latency", "inline_fields", "many_caches"})
+					CHECK(have.count(std::string(fn) + "/" + m + "/" + v + "/" + c) ||
+						      (!strcmp(fn, "site") && !strcmp(c, "minimal")),
+					      "missing %s/%s/%s/%s", fn, m, v, c);
 	}
 	for (const char *m : {"sheaves", "cpu_slab"})
-		for (const char *v : {"static_a8", "static_a64"})
-			CHECK(have.count(std::string("static_align/") + m + "/" + v), "missing static_align/%s/%s", m, v);
-	CHECK(n == nvariants * 10 + 4, "registry has %u entries, want %u", n, nvariants * 10 + 4);
+		for (const char *c : {"distro", "minimal"})
+			for (const char *v : {"static_a8", "static_a64"})
+				CHECK(have.count(std::string("static_align/") + m + "/" + v + "/" + c),
+				      "missing static_align/%s/%s/%s", m, v, c);
+	/* per variant and model: site once, four bodies per config */
+	CHECK(n == nvariants * 18 + 8, "registry has %u entries, want %u", n, nvariants * 18 + 8);
 
 	printf("%s: %u hot paths ran, %u site symbols == &instance, %u patched sites verified, %s\n",
 	       KCB_ARCH_NAME, ran, site_calls, sites, KCB_RC_SEQUENCE);

@@ -273,19 +273,26 @@ static void test_encoding(struct kmem_cache *s)
 
 int main(int argc, char **argv)
 {
+	/* distro compiles the hardened freelist in: plain only with minimal */
+	bool distro = argc < 4 || !strcmp(argv[3], "distro");
 	if (argc < 2 || (strcmp(argv[1], "sheaves") && strcmp(argv[1], "cpu_slab")) ||
-	    (argc > 2 && strcmp(argv[2], "hardened") && strcmp(argv[2], "plain"))) {
-		fprintf(stderr, "usage: %s sheaves|cpu_slab [hardened|plain]\n", argv[0]);
+	    (argc > 2 && strcmp(argv[2], "hardened") && strcmp(argv[2], "plain")) ||
+	    (argc > 3 && strcmp(argv[3], "distro") && strcmp(argv[3], "minimal")) ||
+	    (distro && argc > 2 && !strcmp(argv[2], "plain"))) {
+		fprintf(stderr, "usage: %s sheaves|cpu_slab [hardened [distro|minimal] | plain minimal]\n",
+			argv[0]);
 		return 2;
 	}
 	bool sheaves = !strcmp(argv[1], "sheaves");
 	model = sheaves ? KCB_MODEL_SHEAVES : KCB_MODEL_CPU_SLAB;
-	m_alloc = sheaves ? kcb_sheaves_alloc : kcb_cpu_slab_alloc;
-	m_free = sheaves ? kcb_sheaves_free : kcb_cpu_slab_free;
+	m_alloc = distro ? (sheaves ? kcb_sheaves_alloc : kcb_cpu_slab_alloc)
+			 : (sheaves ? kcb_sheaves_alloc__minimal : kcb_cpu_slab_alloc__minimal);
+	m_free = distro ? (sheaves ? kcb_sheaves_free : kcb_cpu_slab_free)
+			: (sheaves ? kcb_sheaves_free__minimal : kcb_cpu_slab_free__minimal);
 	if (argc > 2)
 		kcb_freelist_hardened = !strcmp(argv[2], "hardened");
-	printf("model %s, freelist hardened %s, arch %s\n", argv[1], kcb_freelist_hardened ? "on" : "off",
-	       KCB_ARCH_NAME);
+	printf("model %s, freelist hardened %s, config %s, arch %s\n", argv[1],
+	       kcb_freelist_hardened ? "on" : "off", distro ? "distro" : "minimal", KCB_ARCH_NAME);
 
 	struct kmem_cache *a = kcb_cache_create("test_a", 192, 0, model);
 	struct kmem_cache *b = kcb_cache_create("test_b", 192, 0, model);

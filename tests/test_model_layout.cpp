@@ -142,12 +142,30 @@ static void test_lookup(unsigned int model)
 	printf("  lookup: order-%u slabs, %u of 50 objects found through a tail page\n", kcb_oo_order(s->oo), tails);
 }
 
-static void test_hooks(unsigned int model)
+/* the switches of one config: distro patches static keys, minimal sets bools */
+static void set_init_on_alloc(bool distro, bool on)
 {
+	if (distro)
+		CHECK(kcb_static_key_set(KCB_KEY_INIT_ON_ALLOC, on) == 0, "init_on_alloc key not patched");
+	else
+		kcb_init_on_alloc = on;
+}
+
+static void set_kfence(bool distro, bool on)
+{
+	if (distro)
+		CHECK(kcb_static_key_set(KCB_KEY_KFENCE, on) == 0, "kfence key not patched");
+}
+
+static void test_hooks(unsigned int model, bool distro)
+{
+	bool sh = model == KCB_MODEL_SHEAVES;
 	void *(*alloc)(struct kmem_cache *, kcb_gfp_t) =
-		model == KCB_MODEL_SHEAVES ? kcb_sheaves_alloc : kcb_cpu_slab_alloc;
+		distro ? (sh ? kcb_sheaves_alloc : kcb_cpu_slab_alloc)
+		       : (sh ? kcb_sheaves_alloc__minimal : kcb_cpu_slab_alloc__minimal);
 	void (*free_)(struct kmem_cache *, void *) =
-		model == KCB_MODEL_SHEAVES ? kcb_sheaves_free : kcb_cpu_slab_free;
+		distro ? (sh ? kcb_sheaves_free : kcb_cpu_slab_free)
+		       : (sh ? kcb_sheaves_free__minimal : kcb_cpu_slab_free__minimal);
 	struct kmem_cache *s = kcb_cache_create("hooks", 128, 0, model);
 	struct kmem_cache *acct = kcb_cache_create("acct", 128, KCB_SLAB_ACCOUNT, model);
 
@@ -159,7 +177,14 @@ static void test_hooks(unsigned int model)
 
 	unsigned long kf = kcb_nr_kfence_allocs;
 	kcb_kfence_allocation_gate = 0;
+	if (distro) { /* key off (SAMPLE_INTERVAL=0): the open gate is not even read */
+		x = alloc(s, KCB_GFP_KERNEL);
+		CHECK(kcb_nr_kfence_allocs == kf, "kfence called with its key off");
+		free_(s, x);
+	}
+	set_kfence(distro, true);
 	x = alloc(s, KCB_GFP_KERNEL);
+	set_kfence(distro, false);
 	CHECK(x && kcb_nr_kfence_allocs == kf + 1 && kcb_kfence_allocation_gate > 0, "kfence gate");
 	free_(s, x);
 	x = alloc(s, KCB_GFP_KERNEL);
@@ -177,14 +202,17 @@ static void test_hooks(unsigned int model)
 	x = alloc(s, KCB_GFP_KERNEL);
 	memset(x, 0xaa, s->object_size);
 	free_(s, x);
-	kcb_init_on_alloc = true;
+	set_init_on_alloc(distro, true);
 	void *y = alloc(s, KCB_GFP_KERNEL);
-	kcb_init_on_alloc = false;
+	set_init_on_alloc(distro, false);
 	bool zero = y == x;
 	for (unsigned int i = 0; zero && i < s->object_size; i++)
 		zero = ((unsigned char *)y)[i] == 0;
 	CHECK(zero, "init_on_alloc did not zero the reused object");
 	memset(y, 0xaa, s->object_size);
+	free_(s, y);
+	y = alloc(s, KCB_GFP_KERNEL);
+	CHECK(y == x && ((unsigned char *)y)[1] == 0xaa, "init_on_alloc off still zeroed");
 	free_(s, y);
 	y = alloc(s, KCB_GFP_KERNEL | KCB___GFP_ZERO);
 	CHECK(y == x && ((unsigned char *)y)[s->object_size - 1] == 0, "__GFP_ZERO did not zero");
@@ -195,9 +223,11 @@ static void test_hooks(unsigned int model)
 	kcb_gfp_allowed_mask = ~0u;
 	CHECK(y == x && ((unsigned char *)y)[0] == 0xaa, "gfp_allowed_mask not applied");
 	free_(s, y);
+	if (distro) /* back to the distro config's boot state */
+		set_init_on_alloc(distro, true);
 	CHECK(kcb_preempt_count == 0 && !kcb_irqs_disabled, "preempt/irq state leaked");
-	printf("  hooks (%s): resched, kfence gate, memcg, init_on_alloc, __GFP_ZERO, gfp mask ok\n",
-	       model == KCB_MODEL_SHEAVES ? "sheaves" : "cpu_slab");
+	printf("  hooks (%s, %s): resched, kfence gate, memcg, init_on_alloc, __GFP_ZERO, gfp mask ok\n",
+	       sh ? "sheaves" : "cpu_slab", distro ? "distro" : "minimal");
 }
 
 int main(void)
@@ -215,8 +245,10 @@ int main(void)
 	test_percpu();
 	test_lookup(KCB_MODEL_SHEAVES);
 	test_lookup(KCB_MODEL_CPU_SLAB);
-	test_hooks(KCB_MODEL_SHEAVES);
-	test_hooks(KCB_MODEL_CPU_SLAB);
+	for (int distro = 1; distro >= 0; distro--) {
+		test_hooks(KCB_MODEL_SHEAVES, distro);
+		test_hooks(KCB_MODEL_CPU_SLAB, distro);
+	}
 	if (failures) {
 		fprintf(stderr, "%d of %u checks failed\n", failures, checks);
 		return 1;

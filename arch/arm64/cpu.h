@@ -59,11 +59,28 @@ static inline void kcb_flush_line(const void *p)
 	__asm__ __volatile__("dc civac, %0\n\tdsb ish" : : "r"(p) : "memory");
 }
 
-/* this_cpu_cmpxchg128 of {freelist, tid}: an LL/SC ldxp/stxp pair, which
- * every armv8 has (the kernel uses LSE casp when the CPU has LSE atomics;
- * this model keeps the LL/SC form).  No barriers: a per-cpu op. */
+/* this_cpu_cmpxchg128 of {freelist, tid}, as the kernel's cmpxchg128_local:
+ * LSE casp where the build targets LSE (armv8.1-a and later: the
+ * toolchain's -march), else the LL/SC ldxp/stxp pair every armv8 has.  No
+ * barriers: a per-cpu op.  casp wants even/odd register pairs, hence the
+ * fixed registers, as in arch/arm64/include/asm/atomic_lse.h. */
 #define KCB_HAVE_CMPXCHG_DOUBLE 1
-#define KCB_CMPXCHG_DOUBLE_INSN "ldxp/stxp (LL/SC; kernel uses LSE casp where available)"
+#if defined(__ARM_FEATURE_ATOMICS)
+#define KCB_CMPXCHG_DOUBLE_INSN "casp (LSE)"
+static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_t o2,
+					    uintptr_t n1, uintptr_t n2)
+{
+	register uintptr_t x0 __asm__("x0") = o1;
+	register uintptr_t x1 __asm__("x1") = o2;
+	register uintptr_t x2 __asm__("x2") = n1;
+	register uintptr_t x3 __asm__("x3") = n2;
+	__asm__ __volatile__("casp %0, %1, %3, %4, %2"
+			     : "+&r"(x0), "+&r"(x1), "+Q"(*(unsigned __int128 *)p)
+			     : "r"(x2), "r"(x3));
+	return x0 == o1 && x1 == o2;
+}
+#else
+#define KCB_CMPXCHG_DOUBLE_INSN "ldxp/stxp (LL/SC; the kernel uses LSE casp where the CPU has it)"
 static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_t o2,
 					    uintptr_t n1, uintptr_t n2)
 {
@@ -81,6 +98,7 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 			     : "cc");
 	return c1 == o1 && c2 == o2;
 }
+#endif
 
 /* Calibration references (bench/METHOD.md): a register-register add
  * (1 cycle) and a 64-bit mul (3 cycles on Cortex-A7x/X, Neoverse V, Apple;

@@ -47,6 +47,9 @@ int kcb_const_fixup(const int32_t *start, const int32_t *stop, uint64_t value,
 		    kcb_const_decode_fn dec, const char *what);
 int kcb_const_verify(const int32_t *start, const int32_t *stop, uint64_t value,
 		     kcb_const_decode_fn dec);
+/* write len bytes over code (mprotect, copy, mprotect, I-cache flush):
+ * 0, or -1 with one line on stderr */
+int kcb_text_poke(void *site, const void *bytes, unsigned int len, const char *what);
 
 /* arch/<arch>/runtime_const_patch.cpp (only where the sequence exists) */
 void kcb_rc_encode(void *site, uint64_t value);
@@ -54,6 +57,9 @@ bool kcb_rc_decode(const void *site, uint64_t *value);
 void kcb_projected_encode(void *site, uint64_t value);
 bool kcb_projected_decode(const void *site, uint64_t *value);
 }
+
+/* the longest patched site of any arch (mips64el's projected: 24) */
+#define KCB_MAX_SITE_BYTES 32
 
 static inline unsigned int kcb_const_count(const int32_t *start, const int32_t *stop)
 {

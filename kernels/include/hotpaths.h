@@ -6,7 +6,8 @@
  * built for this arch, with no central list to keep in step.
  *
  * Symbol names: kcb_<fn>__<model>__<variant>, e.g.
- * kcb_callsite__sheaves__static.  fn is one of
+ * kcb_callsite__sheaves__static, for the distro config, and
+ * kcb_<fn>__<model>__<variant>__minimal (kernels/include/kconfig.h).  fn is one of
  *   site          returns the materialised cache address (nothing else):
  *                 isolates the per-call-site bytes for tools/
  *   callsite      caller materialises s, calls alloc, materialises, calls free
@@ -36,6 +37,7 @@ struct kcb_hotpath {
 	const char *fn;      /* site, callsite, latency, inline_fields, many_caches, static_align */
 	const char *model;   /* sheaves, cpu_slab */
 	const char *variant; /* pointer, runtime_const[_zba|_zbkb], projected, static[_a8|_a64] */
+	const char *config;  /* distro, minimal */
 	const char *note;    /* "" or e.g. "projected (no kernel support)" */
 	unsigned int kind;   /* enum kcb_hp_kind */
 	void *fn_ptr;

@@ -21,7 +21,7 @@
 #define KCB_MAX_NUMNODES (1 << KCB_NODES_SHIFT)
 
 #ifndef KCB_STATIC_ALIGN
-#define KCB_STATIC_ALIGN 64 /* 8 is the kernel's __alignof(struct kmem_cache) */
+#define KCB_STATIC_ALIGN 8 /* the kernel's __alignof(struct kmem_cache) */
 #endif
 
 typedef unsigned int kcb_gfp_t;

@@ -19,13 +19,17 @@
 
 extern "C" {
 
-/* 7.x sheaves model */
+/* 7.x sheaves model; distro config, and __minimal (kernels/include/kconfig.h) */
 void *kcb_sheaves_alloc(struct kmem_cache *s, kcb_gfp_t gfp);
 void kcb_sheaves_free(struct kmem_cache *s, void *x);
+void *kcb_sheaves_alloc__minimal(struct kmem_cache *s, kcb_gfp_t gfp);
+void kcb_sheaves_free__minimal(struct kmem_cache *s, void *x);
 
-/* <= 6.19 cpu_slab model (freelist + tid, 128-bit cmpxchg) */
+/* <= 6.17 cpu_slab model (freelist + tid, 128-bit cmpxchg) */
 void *kcb_cpu_slab_alloc(struct kmem_cache *s, kcb_gfp_t gfp);
 void kcb_cpu_slab_free(struct kmem_cache *s, void *x);
+void *kcb_cpu_slab_alloc__minimal(struct kmem_cache *s, kcb_gfp_t gfp);
+void kcb_cpu_slab_free__minimal(struct kmem_cache *s, void *x);
 
 /*
  * Set up a cache in place (static instances, as in Al Viro's series) or
@@ -56,8 +60,21 @@ void kcb_cache_get_stats(const struct kmem_cache *s, struct kcb_cache_stats *out
  */
 void kcb_cache_shrink(struct kmem_cache *s);
 
-/* Switches of the model (defaults: hardened freelist on, kfence gate closed). */
+/* Switches of the model (defaults: hardened freelist on, kfence gate closed).
+ * The distro config compiles the hardened freelist in: its fast paths need
+ * caches set up with kcb_freelist_hardened on. */
 extern bool kcb_freelist_hardened;
+
+/* The static keys of the distro config (kernels/slab_hooks.cpp): init_on_alloc
+ * (default on), init_on_free and kfence (default off).  Set one and patch
+ * every site of it; 0, or -1 with one line on stderr. */
+enum kcb_key { KCB_KEY_INIT_ON_ALLOC, KCB_KEY_INIT_ON_FREE, KCB_KEY_KFENCE };
+int kcb_static_key_set(enum kcb_key key, bool enabled);
+/* Patch every static key's sites to its state (boot); sites not in the form
+ * their key's state needs -> *bad.  Returns the number of sites, or -1. */
+int kcb_static_keys_init(unsigned int *bad);
+/* How this arch's static keys are built (KCB_JUMP_LABEL_DESC) */
+extern const char kcb_jump_label_desc[];
 
 /*
  * What a detected bad free does: the kernel WARNs and leaks the object.
@@ -70,6 +87,10 @@ extern void (*kcb_bad_free_hook)(const struct kmem_cache *s, const void *x, cons
  * fresh physical frames between rounds (bench/physpage.h).
  * kernels/page_alloc.cpp. */
 void kcb_slab_memory(uintptr_t *arena, size_t *arena_len, uintptr_t *meta, size_t *meta_len);
+/* Set before the first cache exists: reserve the arena 2 MiB aligned and ask
+ * for transparent huge pages (MADV_HUGEPAGE), as the kernel's direct map
+ * sits on 2 MiB / 1 GiB pages.  Whether THP backs it: bench/context.cpp. */
+extern bool kcb_page_alloc_huge;
 
 /* Reserve the arena and its metadata now (once; later calls return the
  * first answer): 0, or the errno of the failed mmap, with *bytes the size

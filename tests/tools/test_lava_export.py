@@ -154,7 +154,8 @@ class LavaStubRun(unittest.TestCase):
             txt = f.read()
         host = json.loads(self.results(self.runs[0][0])[1])["context"]["host"]
         # one column per run, every record of both runs in the merged table
-        self.assertRegex(txt, rf"scenario variant\s+{host}\s+{host}#2\n")
+        # each host keeps its own column, tagged with the run's config
+        self.assertRegex(txt, rf"scenario variant\s+{host} \[distro\]\s+{host}#2 \[distro\]\n")
         for r in json.loads(self.results(self.runs[1][0])[1])["records"]:
             self.assertRegex(txt, rf"\n{r['scenario']} {r['variant']}\s+\S+ \[\S+\]\s+\S+ \[\S+\]\n")
 

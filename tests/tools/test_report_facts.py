@@ -150,3 +150,22 @@ class Render(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConfigSymbols(unittest.TestCase):
+    def test_default_config_rows_only(self):
+        from kcbench.report.facts import symbols
+
+        class St:
+            doc = {"symbols": [
+                {"symbol": "kcb_callsite__sheaves__static", "fn": "callsite", "model": "sheaves",
+                 "variant": "static", "config": "distro", "bytes": 50, "insns": 12},
+                {"symbol": "kcb_callsite__sheaves__static__minimal", "fn": "callsite",
+                 "model": "sheaves", "variant": "static", "config": "minimal", "bytes": 40,
+                 "insns": 10},
+                {"symbol": "kcb_site__sheaves__static", "fn": "site", "model": "sheaves",
+                 "variant": "static", "bytes": 8, "insns": 2}]}
+        got = symbols(St)
+        self.assertEqual(got[("callsite", "sheaves", "static")]["bytes"], 50)
+        self.assertEqual(symbols(St, "minimal")[("callsite", "sheaves", "static")]["bytes"], 40)
+        self.assertIn(("site", "sheaves", "static"), got)  # no config: every config's

@@ -143,9 +143,11 @@ class Materialisation(unittest.TestCase):
 
     def test_symbol_names_and_notes(self):
         self.assertEqual(parse_symbol("kcb_static_align__cpu_slab__static_a64"),
-                         ("static_align", "cpu_slab", "static_a64"))
+                         ("static_align", "cpu_slab", "static_a64", "distro"))
         self.assertEqual(parse_symbol("kcb_site__sheaves__runtime_const_zbkb"),
-                         ("site", "sheaves", "runtime_const_zbkb"))
+                         ("site", "sheaves", "runtime_const_zbkb", "distro"))
+        self.assertEqual(parse_symbol("kcb_latency__cpu_slab__runtime_const_zba__minimal"),
+                         ("latency", "cpu_slab", "runtime_const_zba", "minimal"))
         self.assertIsNone(parse_symbol("kcb_empty__void"))
         self.assertEqual(default_note("armhf", "runtime_const"), "asm-generic fallback: pointer load")
         self.assertEqual(default_note("arm64", "runtime_const"), "")

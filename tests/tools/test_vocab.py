@@ -228,6 +228,16 @@ def check_variant_order(text):
     m = re.search(r"kcb_scenario_names\[\] = \{(.*?)\};", text, re.S)
     _want(p, "scenarios.cpp kcb_scenario_names", m and re.findall(r'"(\w+)"', m.group(1)),
           list(V.SCENARIOS))
+    m = re.search(r'kcb_upper_bound\[\] =\s*"([^"]*)";', text)
+    _want(p, "scenarios.cpp kcb_upper_bound", m and m.group(1), V.UPPER_BOUND)
+    return p
+
+
+def check_configs(text):
+    """kernels/include/kconfig.h: the config names, the default first."""
+    p = []
+    _want(p, "kconfig.h KCB_CONFIG_STR", re.findall(r'#define KCB_CONFIG_STR "(\w+)"', text),
+          [c for c in V.CONFIGS if c != V.DEFAULT_CONFIG] + [V.DEFAULT_CONFIG])
     return p
 
 
@@ -377,6 +387,9 @@ class Vocabulary(unittest.TestCase):
                  + glob.glob(os.path.join(U.REPO, "*", "*.cmake"))
                  if "/build/" not in f]
         self.assertEqual(check_compiler_names(read("toolchains", "common.cmake"), texts), [])
+
+    def test_configs(self):
+        self.assertEqual(check_configs(read("kernels", "include", "kconfig.h")), [])
 
     def test_real_rc_and_cmake_variants(self):
         texts = [read(os.path.relpath(f, U.REPO)) for f in

@@ -123,7 +123,7 @@ def _measured(run, base, tol, arches, notes):
         if m.arch not in arches:
             continue
         olds = [b for b in base.measured if b.arch == m.arch
-                and b.host == m.host]
+                and b.host == m.host and b.config == m.config]
         if not olds:
             notes.append(f"{m.arch} on {m.label}: no baseline from this host;"
                          " measured timings not gated")

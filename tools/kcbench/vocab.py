@@ -100,6 +100,21 @@ def compiler_of(text):
 DERIVED_PRESETS = {"x86_64-asan": "x86_64"}
 
 MODELS = ("sheaves", "cpu_slab")
+# the kernel range each model follows (cpu_slab: 6.18/6.19 also test
+# s->cpu_sheaves on that path, which the model does not)
+MODEL_KERNELS = {"sheaves": "7.x", "cpu_slab": "<= 6.17"}
+
+# the model's .configs (kernels/include/kconfig.h): distro = Debian 6.12
+# settings, the default; minimal = the model before issue 18.  Symbols of a
+# config other than the default end in __<config>.
+CONFIGS = ("distro", "minimal")
+DEFAULT_CONFIG = "distro"
+CONFIG_NOTES = {
+    "distro": "Debian 6.12: init_on_alloc on (static key), kfence key off, hardened "
+              "freelist compiled in, memcg, voluntary preemption (cond_resched call)",
+    "minimal": "init_on_alloc=0 read from memory, kfence gate loaded, hardened freelist "
+               "tested at run time, no cond_resched",
+}
 
 # report order (bench/scenarios.cpp variant_rank()): the reference pointer
 # first, the runtime_const family, projected, static, static's alignments
@@ -114,6 +129,10 @@ GENERIC_RC_NOTE = "asm-generic fallback: pointer load"
 
 SCENARIOS = ("callsite", "latency", "inline_fields", "cold_pointer", "many_caches",
              "static_align")
+# scenarios that measure more than a kernel caller does (bench/scenarios.cpp
+# kcb_scenario_bound(), the records' "bound")
+UPPER_BOUND = "upper bound: the dependency chain and field reads that real callers do not have"
+SCENARIO_BOUNDS = {"latency": UPPER_BOUND, "inline_fields": UPPER_BOUND}
 # hot-path functions kcb_<fn>__<model>__<variant>: the call site, then the
 # bodies the scenarios run (cold_pointer runs callsite's)
 FNS = ("site", "callsite", "latency", "inline_fields", "many_caches", "static_align")

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The listing the asm checks read: objdump's, reduced to the
-kcb_site__* / kcb_callsite__* symbols in name order (link order does not
+kcb_site__* / kcb_callsite__* symbols and the allocator's fast-path entry
+points of both configs (kcb_sheaves_alloc, ..., kcb_cpu_slab_free__minimal:
+where the per-CPU base, the static keys, prefetchw and the double-word
+cmpxchg show their kernel forms) in name order (link order does not
 matter), one instruction a line, without addresses:
   kcb_site__sheaves__runtime_const:
   movabs $0x123456789abcdef0,%rax
@@ -10,7 +13,8 @@ import re
 
 from ..static.elf import Elf
 
-CHECKED = re.compile(r"^kcb_(site|callsite)__[a-z_]+__[a-z0-9_]+$")
+CHECKED = re.compile(r"^kcb_(site|callsite)__[a-z_]+__[a-z0-9_]+$"
+                     r"|^kcb_(sheaves|cpu_slab)_(alloc|free)(__minimal)?$")
 # objdump's trailing comments (x86/riscv "# 42e020 <sym>", arm64 "// #3264",
 # arm "@ 0x4d2") repeat the operand as a computed value, sometimes named after
 # an unrelated symbol (__BSS_END__+...).  Only an exact kcb_* symbol is kept.

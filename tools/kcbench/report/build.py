@@ -5,7 +5,7 @@ from ..vocab import ARCH_NAMES, order
 from .blocks import Table
 from .facts import all_notes
 from .headline import headline
-from .views import compilers, context, hosts, hotpath, mca, measured, paired, qemu, sites
+from .views import compilers, configs, context, hosts, hotpath, mca, measured, paired, qemu, sites
 
 TITLE = ("kcache-bench: reaching struct kmem_cache by pointer, "
          "runtime_const or static address")
@@ -77,6 +77,7 @@ def build(res, regen):
                            "llvm-mca): skipped: no static results for this "
                            "arch in the run"))
         ms = res.measured_for(arch)
+        b += configs.configs_table(ms)
         if len(ms) > 1:
             b += hosts.hosts_tables(ms, notes)
         for m in ms:

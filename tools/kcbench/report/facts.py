@@ -2,7 +2,8 @@
 """Facts the report views and plots read from loaded results: call-site
 rows with their load counts, lookups by key, the units and names present."""
 
-from ..vocab import EMULATED_TIME_UNIT, FNS, MODELS, SCENARIOS, UNITS, VARIANTS, order, rank_key
+from ..vocab import (DEFAULT_CONFIG, EMULATED_TIME_UNIT, FNS, MODELS, SCENARIOS, UNITS, VARIANTS,
+                     order, rank_key)
 from .sequence import count_loads, seq_text
 
 def notes_of(rows):
@@ -59,10 +60,11 @@ def site_for(st, variant, model=None):
     return None
 
 
-def symbols(st):
-    """(fn, model, variant) -> symbol row."""
+def symbols(st, config=DEFAULT_CONFIG):
+    """(fn, model, variant) -> symbol row of one config (rows from before
+    the config axis have none and count as every config's)."""
     return {(r.get("fn", ""), r["model"], r["variant"]): r
-            for r in st.doc["symbols"]}
+            for r in st.doc["symbols"] if r.get("config", config) == config}
 
 
 def qemu_recs(st):

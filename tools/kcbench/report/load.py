@@ -13,7 +13,10 @@ import os
 
 from .. import results
 from ..io import KcbError, read_json
-from ..vocab import ARCH_NAMES, DEFAULT_COMPILER, compiler_of, order, rank_key
+from ..vocab import ARCH_NAMES, CONFIGS, DEFAULT_COMPILER, compiler_of, order, rank_key
+
+# results written before the config axis measured today's "minimal"
+PRE_CONFIG = "minimal"
 
 SKIPPED_FILE = "skipped.json"
 
@@ -145,10 +148,13 @@ class Measured(ResultsFile):
     def __init__(self, path, doc):
         super().__init__(path, doc)
         self.host = self.ctx["host"]
+        self.config = self.ctx.get("config", PRE_CONFIG)
         # made unique by Results.add; a build by another compiler than gcc
-        # gets its own column
-        self.label = self.host if self.compiler == DEFAULT_COMPILER else \
-            f"{self.host} {self.compiler}"
+        # gets its own column; files from before the config axis keep the
+        # plain host label
+        self.tag = (f" {self.compiler}" if self.compiler != DEFAULT_COMPILER else "") + \
+            (f" [{self.config}]" if "config" in self.ctx else "")
+        self.label = self.host + self.tag
         self.records = doc["records"]
 
     @property
@@ -198,10 +204,11 @@ class Results:
             for o in self.measured:
                 if o.arch == m.arch and o.doc == m.doc:
                     return  # the same file reached twice: keep one
-            same = [o for o in self.measured if o.arch == m.arch and
-                    o.host == m.host and o.compiler == m.compiler]
+            same = [o for o in self.measured
+                    if o.arch == m.arch and o.host == m.host and o.compiler == m.compiler
+                    and o.config == m.config]
             if same:  # same host twice (two runs): keep both, tell apart
-                m.label = f"{m.label}#{len(same) + 1}"
+                m.label = f"{m.host}#{len(same) + 1}{m.tag}"
             self.measured.append(m)
 
     def arches(self):
@@ -291,6 +298,7 @@ def load(inputs, runs="none"):
                                 + "; ".join(missing)
                                 + ": the run was interrupted or failed")
     arch_rank = rank_key(ARCH_NAMES)
+    cfg_rank = rank_key(CONFIGS)
     res.measured.sort(key=lambda m: (arch_rank(m.arch), m.arch,
-                                     m.compiler != DEFAULT_COMPILER))
+                                     m.compiler != DEFAULT_COMPILER, cfg_rank(m.config)))
     return res

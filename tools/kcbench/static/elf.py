@@ -14,16 +14,21 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from ..io import KcbError
-from ..vocab import FNS, GENERIC_RC_ARCHES, GENERIC_RC_NOTE, MODELS, VARIANT_NOTES
+from ..vocab import (CONFIGS, DEFAULT_CONFIG, FNS, GENERIC_RC_ARCHES, GENERIC_RC_NOTE, MODELS,
+                     VARIANT_NOTES)
 from .isa_view import decodable
 
-SYM_RE = re.compile(rf"^kcb_({'|'.join(FNS)})__({'|'.join(MODELS)})__([A-Za-z0-9_]+)$")
+# kcb_<fn>__<model>__<variant> (the default config), or with __<config>
+_OTHER_CONFIGS = [c for c in CONFIGS if c != DEFAULT_CONFIG]
+SYM_RE = re.compile(rf"^kcb_({'|'.join(FNS)})__({'|'.join(MODELS)})__([A-Za-z0-9_]+?)"
+                    rf"(?:__({'|'.join(_OTHER_CONFIGS)}))?$")
 
 
 def parse_symbol(name):
-    """kcb_<fn>__<model>__<variant> -> (fn, model, variant), else None."""
+    """kcb_<fn>__<model>__<variant>[__<config>] -> (fn, model, variant,
+    config), else None."""
     m = SYM_RE.match(name)
-    return m.groups() if m else None
+    return m.groups()[:3] + (m.group(4) or DEFAULT_CONFIG,) if m else None
 
 
 def default_note(arch, variant):
@@ -113,13 +118,14 @@ class Elf:
         out = []
         for off in range(0, len(raw), psize):
             ent = int.from_bytes(raw[off:off + psize], order)
-            fields = [cstr(word(ent + i * psize)) for i in range(5)]
-            kind = int.from_bytes(read(ent + 5 * psize, 4), order)
-            out.append(dict(zip(("symbol", "fn", "model", "variant", "note"), fields), kind=kind))
+            fields = [cstr(word(ent + i * psize)) for i in range(6)]
+            kind = int.from_bytes(read(ent + 6 * psize, 4), order)
+            out.append(dict(zip(("symbol", "fn", "model", "variant", "config", "note"), fields),
+                            kind=kind))
         return out
 
     def hot_paths(self, arch):
-        """[{symbol, fn, model, variant, note}] of every hot-path symbol, in
+        """[{symbol, fn, model, variant, config, note}] of every hot-path symbol, in
         symbol-name order; from the registry when linked, else from names."""
         by_sym = {e["symbol"]: e for e in self.registry}
         out = []
@@ -127,12 +133,13 @@ class Elf:
             parsed = parse_symbol(name)
             if not parsed:
                 continue
-            fn, model, variant = parsed
+            fn, model, variant, config = parsed
             ent = by_sym.get(name)
             note = ent["note"] if ent else default_note(arch, variant)
             if ent:
-                fn, model, variant = ent["fn"], ent["model"], ent["variant"]
-            out.append(dict(symbol=name, fn=fn, model=model, variant=variant, note=note))
+                fn, model, variant, config = ent["fn"], ent["model"], ent["variant"], ent["config"]
+            out.append(dict(symbol=name, fn=fn, model=model, variant=variant, config=config,
+                            note=note))
         if self.registry:
             missing = sorted(set(by_sym) - {h["symbol"] for h in out})
             if missing:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .. import results
 from ..io import EXIT_FAIL, KcbError, Parser, json_text, write_atomic
-from ..vocab import ARCHES, DEFAULT_COMPILER, POINTER_VARIANT, STATIC_UNITS
+from ..vocab import ARCHES, DEFAULT_COMPILER, DEFAULT_CONFIG, POINTER_VARIANT, STATIC_UNITS
 from . import mca as kcb_mca
 from . import qemu as kcb_qemu
 from .elf import Elf, Listing, materialisation, real_insns, run_objdump, sequence_name
@@ -60,8 +60,9 @@ def analyse(arch, elf, listing, source):
         if not real:
             raise KcbError(f"{source}: no instructions for {h['symbol']}")
         symbols.append(dict(symbol=h["symbol"], fn=h["fn"], model=h["model"], variant=h["variant"],
-                            note=h["note"], bytes=size, insns=len(real)))
-        paths.append(dict(h, insns=insns))
+                            config=h["config"], note=h["note"], bytes=size, insns=len(real)))
+        if h["config"] == DEFAULT_CONFIG:  # mca and the path counts: the default config
+            paths.append(dict(h, insns=insns))
         if h["fn"] == "site":
             mat = materialisation(arch, insns)
             sites.append(dict(model=h["model"], variant=h["variant"], note=h["note"],
@@ -73,7 +74,7 @@ def analyse(arch, elf, listing, source):
 def bloat(symbols):
     """bloat-o-meter style: every variant against the pointer baseline."""
     by = {}
-    for s in symbols:
+    for s in (s for s in symbols if s.get("config", DEFAULT_CONFIG) == DEFAULT_CONFIG):
         by.setdefault(s["variant"].split("_a")[0] if s["fn"] == "static_align" else s["variant"], {})[
             (s["fn"], s["model"], s["variant"] if s["fn"] == "static_align" else "")] = s
     base = by.get(POINTER_VARIANT, {})

@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from ..io import REPO, KcbError, check_not_killed
-from ..vocab import QEMU_INSNS_UNIT
+from ..vocab import DEFAULT_CONFIG, QEMU_INSNS_UNIT
 
 PLUGIN_DIR = os.path.join(REPO, "tools", "qemu_plugin")
 KIND_NAMES = {0: "site", 1: "void", 2: "chain", 3: "indexed"}
@@ -119,7 +119,7 @@ def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
             raise KcbError(f"{driver}: no symbol {sym} (not the kcb_count driver?)")
     plugin = build_plugin(os.path.join(workdir, "qemu_plugin"))
     kinds = {e["symbol"]: KIND_NAMES.get(e["kind"]) for e in elf.registry}
-    hp = [h["symbol"] for h in elf.hot_paths(arch)]
+    hp = [h["symbol"] for h in elf.hot_paths(arch) if h["config"] == DEFAULT_CONFIG]
     lines = []
     for sym in sorted(set(hp) | set(EMPTY_SYMS), key=lambda s: elf.funcs[s][0]):
         start, size, _ = elf.funcs[sym]

@@ -15,7 +15,8 @@ def ctx_items(ctx, keys):
 
 
 MEASURED_CTX = ["host", "cpu_model", "cores", "kernel", "arch", "triple",
-                "compiler", "flags", "execution", "qemu_version", "qemu_cpu",
+                "compiler", "flags", "config", "static_keys", "pages", "execution",
+                "qemu_version", "qemu_cpu",
                 "counter_source", "counter_note", "pmu", "ticks_per_cycle",
                 "ticks_hz", "governor", "pinned_cpu", "pin_note", "method",
                 "evict_method", "latency_method", "contention",

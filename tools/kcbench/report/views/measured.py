@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Measured timings of one results file: per unit and model, scenarios down,
 variants across."""
-from ...vocab import MODELS, STATIC_VARIANT, VARIANTS, order
+from ...vocab import (CONFIG_NOTES, MODEL_KERNELS, MODELS, SCENARIO_BOUNDS, STATIC_VARIANT,
+                      UPPER_BOUND, VARIANTS, order)
 from ..blocks import Labels, Table
 from ..facts import measured_index, measured_units, scenarios_present, unit_label
 from ..fmt import fci, fdelta
@@ -37,7 +38,7 @@ def measured_tables(m, notes):
 
             rows = []
             for sc in scens:
-                rows.append([sc] + [fci(cell(sc, v)) if cell(sc, v) else "-"
+                rows.append([sc + (" *" if sc in SCENARIO_BOUNDS else "")] + [fci(cell(sc, v)) if cell(sc, v) else "-"
                                     for v in variants])
             if cold:
                 row = ["cold - callsite"]
@@ -57,7 +58,7 @@ def measured_tables(m, notes):
                                      for v in variants])
             if all(all(c in ("-", "") for c in r[1:]) for r in rows):
                 continue
-            title = (f"Measured on {m.label} ({how}), {model} "
+            title = (f"Measured on {m.label} ({how}), {model} ({MODEL_KERNELS.get(model, '?')}) "
                      f"[{unit_label(m, unit)} per op, median [95% CI]"
                      + (f", source {src}" if src else "") + "]")
             leg = lab.legend()
@@ -67,6 +68,9 @@ def measured_tables(m, notes):
             if align and STATIC_VARIANT in variants:
                 leg.append("static_align a8/a64: the static instance "
                            "aligned to 8 / 64 bytes")
+            if any(sc in SCENARIO_BOUNDS for sc in scens):
+                leg.append(f"* {UPPER_BOUND}")
+            leg.append(f"config {m.config}: {CONFIG_NOTES.get(m.config, '?')}")
             leg.append("- = not run for this variant")
             t = ("table", Table(title, hdr, rows, legend=leg))
             out.append(t if ui == 0 else ("md", t))

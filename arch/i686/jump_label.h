@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* i686: the x86 jump label (arch/x86/jump_label.h) */
+#include "../x86/jump_label.h"
