@@ -344,8 +344,9 @@ say "report and plots"
 echo
 say "done in $(($(date +%s) - t0)) s"
 # name only what this run really wrote
-written=$(for f in "$rundir/report.md" "$rundir/report.txt"; do [[ -s $f ]] && printf '%s  ' "$f"; done)
-echo "report: ${written:-none written}"
+written=()
+for f in "$rundir/report.md" "$rundir/report.txt"; do [[ -s $f ]] && written+=("$f"); done
+echo "report: ${written[*]:-none written}"
 if compgen -G "$rundir/plots/*" >/dev/null; then echo "plots:  $rundir/plots/"; else echo "plots:  none written"; fi
 [[ -s $rundir/headline.txt ]] && cat "$rundir/headline.txt"
 summary
