@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kcache-bench: the one command.  See README.md.
 #   ./run_all.sh               deps, build all arches, test, measure, analyse, report, plot
-#   ./run_all.sh test          deps, build all arches, run every arch's tests (CI runs this)
+#   ./run_all.sh test          deps, build all arches, run every arch's tests (.ci/run: both, in a fresh root)
 #   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
 #   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
 #   ./run_all.sh --export DIR  pack the built binaries + a runner for lab machines
