@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kcache-bench: the one command.  See README.md.
 #   ./run_all.sh               deps, build all arches, test, measure, analyse, report, plot
-#   ./run_all.sh test          deps, build all arches, run every arch's tests (CI runs this)
+#   ./run_all.sh test          deps, build all arches, run every arch's tests (.ci/run: both, in a fresh root)
 #   ./run_all.sh gate          compare the newest run with results/baseline (tools/compare)
 #   ./run_all.sh baseline      refresh results/baseline/ from a fresh static pass (on purpose only)
 #   ./run_all.sh --export DIR  pack the built binaries + a runner (+ LAVA files) for lab machines
@@ -23,9 +23,6 @@ declare -A QEMU_CPU=([riscv64]="-cpu rv64,zba=true,zbkb=true")
 # results/, tools/ and arch/ name arches by their arch/ directory
 declare -A ARCHDIR=([x86_64]=x86_64 [aarch64]=arm64 [riscv64]=riscv64 [s390x]=s390x
 	[ppc64le]=ppc64le [armhf]=armhf [i686]=i686 [mips64el]=mips64el)
-COMMON_PKGS="cmake make g++ binutils python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml llvm-16 libbenchmark-dev libpfm4-dev qemu-user"
-COMMON_CMDS="cmake make g++ $PY /usr/lib/llvm-16/bin/llvm-mca /usr/lib/llvm-16/bin/FileCheck qemu-x86_64"
-
 die() { echo "run_all.sh: $*" >&2; exit 2; }
 say() { echo "== $*"; }
 
@@ -34,7 +31,7 @@ mode=run; arches=$ALL_ARCHES; quick=""; export_dir=""; arch_subset=0
 while (($#)); do
 	case $1 in
 	test|gate|baseline) mode=$1 ;;
-	kernel) shift; exec "$PY" tools/kernel "$@" ;; # needs linux-source-6.12 bc flex bison libelf-dev libssl-dev
+	kernel) mode=kernel; shift; kernel_args=("$@"); break ;; # the rest is tools/kernel's (--help)
 	--quick) quick=--quick ;;
 	--arch) shift; (($#)) || die "--arch needs a list, e.g. --arch x86_64,aarch64"; arches=${1//,/ }; arch_subset=1
 		[[ -n ${arches// /} ]] || die "--arch needs at least one arch, e.g. --arch x86_64" ;;
@@ -48,60 +45,108 @@ while (($#)); do
 done
 for a in $arches; do [[ -n ${TRIPLE[$a]:-} ]] || die "unknown arch '$a' (known: $ALL_ARCHES)"; done
 
-# ---- dependencies: install when root, else print the exact apt-get line ----
-have_pkg_cmd() { [[ " ${KCB_PRETEND_MISSING:-} " != *" $2 "* ]] && command -v "$1" >/dev/null 2>&1; }
-missing=()
-have_pkg_cmd cmake cmake || missing+=(cmake)
-have_pkg_cmd g++ g++ || missing+=(g++)
-have_pkg_cmd /usr/lib/llvm-16/bin/llvm-mca llvm-16 || missing+=(llvm-16)
-$PY -c 'import elftools, numpy, scipy, matplotlib, yaml' 2>/dev/null ||
-	missing+=(python3 python3-pyelftools python3-numpy python3-scipy python3-matplotlib python3-yaml)
-[[ -e /usr/include/benchmark/benchmark.h ]] || missing+=(libbenchmark-dev)
-[[ -e /usr/include/perfmon/pfmlib.h ]] || missing+=(libpfm4-dev)
-# QEMU is per arch too: without it the foreign arches are skipped and x86_64
-# loses only its QEMU instruction counts.
-arch_pkgs=()
-for a in $arches; do
-	[[ $a == x86_64 ]] && continue
-	have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}" || arch_pkgs+=("g++-${TRIPLE[$a]}")
-done
-have_pkg_cmd qemu-x86_64 qemu-user || arch_pkgs+=(qemu-user)
-[[ " $arches " =~ \ (x86_64|aarch64|riscv64)\  ]] && ! have_pkg_cmd clang-16 clang-16 && arch_pkgs+=(clang-16)
-if ((${#missing[@]} + ${#arch_pkgs[@]})); then
-	line="apt-get install -y --no-install-recommends $(echo ${missing[*]} ${arch_pkgs[*]})"
-	if [[ $(id -u) == 0 && -z ${KCB_PRETEND_MISSING:-} ]]; then
-		say "installing: ${missing[*]} ${arch_pkgs[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >/dev/null
-		((${#missing[@]} == 0)) || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-			die "could not install the common packages; run: $line"
-		for p in "${arch_pkgs[@]}"; do
-			apt-get install -y -qq --no-install-recommends "$p" >/dev/null || echo "run_all.sh: could not install $p" >&2
+# ---- dependencies: one list, tools/deps/debian.list (see its header) ----
+# Root installs what this mode's rows lack; otherwise the exact apt-get line
+# is printed and the run stops before building anything.  KCB_PRETEND_MISSING
+# ("pkg ...") treats those packages as absent and installs nothing (tests).
+DEPS=tools/deps/debian.list
+[[ -r $DEPS ]] || die "cannot read $DEPS"
+ROW_PKG=() ROW_PROV=() ROW_SCOPE=() ROW_WHY=()
+while read -r pkg prov scope why; do
+	[[ -z $pkg || $pkg == \#* ]] && continue
+	ROW_PKG+=("$pkg") ROW_PROV+=("$prov") ROW_SCOPE+=("$scope") ROW_WHY+=("$why")
+done <"$DEPS"
+scopes=" required "
+if [[ $mode == kernel ]]; then # the tree, its build tools, the cross compilers
+	scopes+="kernel arch:x86_64 arch:aarch64 arch:s390x arch:riscv64 "
+	arches="x86_64 aarch64 s390x riscv64"
+elif [[ $mode != gate ]]; then
+	scopes+="optional "
+	for a in $arches; do scopes+="arch:$a "; done
+fi
+row_absent() { # row -> prints the first thing it provides that is absent
+	local p
+	for p in ${ROW_PROV[$1]//,/ }; do
+		[[ " ${KCB_PRETEND_MISSING:-} " == *" ${ROW_PKG[$1]} "* ]] && { echo "$p"; return 0; }
+		case $p in
+		py:*) "$PY" -c "import ${p#py:}" 2>/dev/null ;;
+		/*) [[ -e $p ]] ;;
+		*) command -v "$p" >/dev/null 2>&1 ;;
+		esac || { echo "$p"; return 0; }
+	done
+	return 1
+}
+deps_scan() { # -> ABSENT[row]=what is absent, for this mode's rows
+	local i
+	ABSENT=()
+	for i in "${!ROW_PKG[@]}"; do
+		[[ $scopes == *" ${ROW_SCOPE[$i]} "* ]] || continue
+		ABSENT[i]=$(row_absent "$i") || unset 'ABSENT[i]'
+	done
+}
+absent_pkgs() { # [scope] -> packages of the absent rows, once each, in list order
+	local i out=" "
+	for i in "${!ABSENT[@]}"; do
+		[[ -z ${1:-} || ${ROW_SCOPE[$i]} == "$1" ]] || continue
+		[[ $out == *" ${ROW_PKG[$i]} "* ]] || out+="${ROW_PKG[$i]} "
+	done
+	echo $out
+}
+declare -a ABSENT
+deps_scan
+need=$(absent_pkgs)
+if [[ -n $need ]]; then
+	line="apt-get install -y --no-install-recommends $need"
+	if [[ $(id -u) != 0 || -n ${KCB_PRETEND_MISSING:-} ]]; then
+		for i in "${!ABSENT[@]}"; do
+			echo "run_all.sh: missing ${ROW_PKG[$i]} (${ABSENT[$i]} not found; ${ROW_SCOPE[$i]})" >&2
 		done
-	elif ((${#missing[@]})); then
-		die "missing packages; as root run: $line"
+		[[ $need == "$(absent_pkgs optional)" ]] || die "missing packages; as root run:"$'\n'"$line"
+		echo "run_all.sh: optional packages missing; as root run:"$'\n'"$line" >&2
 	else
-		echo "run_all.sh: missing cross toolchains; as root run: $line" >&2
+		say "installing from $DEPS: $need"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq >/dev/null || die "apt-get update failed; then run: $line"
+		req=$(absent_pkgs required)
+		[[ -z $req ]] || apt-get install -y -qq --no-install-recommends $req >/dev/null ||
+			die "could not install the required packages; run: apt-get install -y --no-install-recommends $req"
+		rest=$(for p in $need; do [[ " $req " == *" $p "* ]] || echo "$p"; done)
+		if [[ -n $rest ]] && ! apt-get install -y -qq --no-install-recommends $rest >/dev/null; then
+			for p in $rest; do # one by one: one unavailable package skips only its arch
+				apt-get install -y -qq --no-install-recommends "$p" >/dev/null ||
+					echo "run_all.sh: could not install $p" >&2
+			done
+		fi
+		deps_scan
+		[[ -z $(absent_pkgs required) ]] || die "still missing after apt-get: $(absent_pkgs required)"
 	fi
 fi
 
-# Per-arch availability: a missing toolchain or QEMU skips that arch, never the run.
+# An absent arch row skips that arch, never the run; an absent optional row is named.
 declare -A SKIP=()
+OPT_MISSING=()
+for i in "${!ABSENT[@]}"; do
+	case ${ROW_SCOPE[$i]} in
+	arch:*)
+		a=${ROW_SCOPE[$i]#arch:}
+		[[ -n ${SKIP[$a]:-} ]] || SKIP[$a]="missing package ${ROW_PKG[$i]} (${ABSENT[$i]} not found)"
+		;;
+	optional) OPT_MISSING+=("${ROW_PKG[$i]} (${ABSENT[$i]} not found): ${ROW_WHY[$i]}") ;;
+	esac
+done
 for a in $arches; do
-	if ! have_pkg_cmd "${TRIPLE[$a]}-g++" "g++-${TRIPLE[$a]}"; then
-		SKIP[$a]="missing package g++-${TRIPLE[$a]} (${TRIPLE[$a]}-g++ not found)"
-	elif [[ $a != x86_64 ]] && ! have_pkg_cmd "${QEMU[$a]}" qemu-user; then
-		SKIP[$a]="missing package qemu-user (${QEMU[$a]} not found)"
-	fi
 	[[ -n ${SKIP[$a]:-} ]] && echo "run_all.sh: $a skipped: ${SKIP[$a]}" >&2
 done
+for i in "${OPT_MISSING[@]}"; do echo "run_all.sh: optional, not installed: $i" >&2; done
+[[ $mode == kernel ]] && exec "$PY" tools/kernel "${kernel_args[@]}"
 
 # x86_64 runs natively; only its QEMU instruction counts need qemu-x86_64
 static_opts() { # arch -> extra options for tools/static_metrics.py
-	[[ $1 == x86_64 ]] && ! have_pkg_cmd qemu-x86_64 qemu-user && echo --no-qemu
+	[[ $1 == x86_64 && " ${ABSENT[*]} " == *" qemu-x86_64 "* ]] && echo --no-qemu
 }
 
 declare -A STATUS=() COUNTS=()
+STEP_FAILED=()
 build_arch() { # arch -> 0 when configured and built
 	local a=$1 log=build/$1.log
 	mkdir -p build
@@ -135,24 +180,64 @@ test_arch() { # arch [ctest options] -> runs ctest, records counts
 	((rc == 0)) || { STATUS[$a]="FAILED: tests"; return 1; }
 }
 
+# unittest_counts <label> <module> [VAR=value...]: runs the python tests of
+# one module, shows unittest's verdict, adds them to PY_PASSED/FAILED/SKIPPED
+PY_PASSED=0 PY_FAILED=0 PY_SKIPPED=0
+unittest_counts() {
+	local label=$1 module=$2 out rc n=0 f=0 e=0 sk=0
+	shift 2
+	say "$label"
+	out=$(env "$@" "$PY" -m unittest "$module" 2>&1); rc=$?
+	echo "$out" | grep -E '^static pass|^Ran |^OK|^FAILED|^(FAIL|ERROR):'
+	[[ $out =~ Ran\ ([0-9]+)\ test ]] && n=${BASH_REMATCH[1]}
+	[[ $out =~ failures=([0-9]+) ]] && f=${BASH_REMATCH[1]}
+	[[ $out =~ errors=([0-9]+) ]] && e=${BASH_REMATCH[1]}
+	[[ $out =~ skipped=([0-9]+) ]] && sk=${BASH_REMATCH[1]}
+	((rc == 0 || f + e > 0)) || e=1 # died before its verdict
+	PY_PASSED=$((PY_PASSED + n - f - e - sk)); PY_FAILED=$((PY_FAILED + f + e)); PY_SKIPPED=$((PY_SKIPPED + sk))
+	return $rc
+}
+
+# summary: one line per arch, then the closing line; a failed build, a
+# skipped arch or a step that failed counts there and in the exit status
 summary() {
-	local bad=0 a tp=0 tf=0 ts=0
+	local bad=0 a tp=$PY_PASSED tf=$PY_FAILED ts=$PY_SKIPPED ran=0 kind tail="" o
+	local -A failed=()
+	local skipped=()
 	echo
 	say "summary"
 	for a in $arches ${CLANG[*]:-}; do
 		if [[ -n ${SKIP[$a]:-} ]]; then
-			printf '  %-13s skipped: %s\n' "$a" "${SKIP[$a]}"; bad=1
-		else
-			printf '  %-13s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
-			[[ -n ${STATUS[$a]:-} ]] && bad=1
-			if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
-				tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2])); ts=$((ts + BASH_REMATCH[3]))
-			fi
+			printf '  %-13s skipped: %s\n' "$a" "${SKIP[$a]}"
+			skipped+=("$a")
+			continue
+		fi
+		printf '  %-13s %s%s\n' "$a" "${STATUS[$a]:-ok}" "${COUNTS[$a]:+ (tests: ${COUNTS[$a]})}"
+		if [[ -n ${STATUS[$a]:-} ]]; then
+			kind=${STATUS[$a]#FAILED: }
+			failed[${kind%% (*}]+=" $a"
+		fi
+		if [[ ${COUNTS[$a]:-} =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+			tp=$((tp + BASH_REMATCH[1])); tf=$((tf + BASH_REMATCH[2])); ts=$((ts + BASH_REMATCH[3]))
+			ran=$((ran + 1))
 		fi
 	done
-	# + the static-metrics bar tests, run once over every built arch
-	tp=$((tp + ${BARS_PASSED:-0})); tf=$((tf + ${BARS_FAILED:-0}))
-	[[ $mode == test ]] && echo "tests: $tp passed, $tf failed, $ts skipped"
+	for o in "${OPT_MISSING[@]}"; do printf '  optional, not installed: %s\n' "$o"; done
+	for kind in $(printf '%s\n' "${!failed[@]}" | sort); do
+		set -- ${failed[$kind]}
+		tail+=", $# arch$( (($# > 1)) && echo es) FAILED: $kind ($*)"
+	done
+	((${#skipped[@]})) && tail+=", ${#skipped[@]} arch$( ((${#skipped[@]} > 1)) && echo es) skipped (${skipped[*]})"
+	for o in "${STEP_FAILED[@]}"; do tail+=", $o FAILED"; done
+	[[ -n $tail || $tf != 0 ]] && bad=1
+	if [[ $mode == test || $mode == run ]]; then
+		if ((ran)); then
+			echo "tests: $tp passed, $tf failed, $ts skipped$tail"
+		else
+			echo "tests: none ran$tail"
+			bad=1
+		fi
+	fi
 	return $bad
 }
 
@@ -197,7 +282,7 @@ if [[ $mode == test || $mode == run ]]; then
 	for a in $arches; do
 		[[ $a =~ ^(x86_64|aarch64|riscv64)$ && -z ${SKIP[$a]:-} ]] || continue
 		CLANG+=("$a-clang")
-		if ! have_pkg_cmd clang-16 clang-16; then
+		if [[ " ${ABSENT[*]} " == *" clang-16 "* ]]; then
 			SKIP[$a-clang]="missing package clang-16 (clang-16 not found)"
 			continue
 		fi
@@ -208,7 +293,6 @@ fi
 
 case $mode in
 test)
-	rc=0
 	say "gate: deterministic metrics vs results/baseline"
 	stamp=ci-$(date -u +%Y%m%d-%H%M%S)
 	rundir=results/runs/$stamp
@@ -216,7 +300,7 @@ test)
 	for a in $arches; do
 		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
 		"$PY" tools/static_metrics.py --arch "${ARCHDIR[$a]}" --build "build/$a" $(static_opts "$a") \
-			--out "$rundir/${ARCHDIR[$a]}-static.json" --no-mca >/dev/null || rc=1
+			--out "$rundir/${ARCHDIR[$a]}-static.json" --no-mca >/dev/null || STATUS[$a]="FAILED: static metrics"
 	done
 	write_skipped "$rundir"
 	# an explicit --arch list gates just those arches (a skipped one still fails)
@@ -224,13 +308,10 @@ test)
 	if ((arch_subset)); then
 		subset=(--arches "$(for a in $arches; do printf '%s,' "${ARCHDIR[$a]}"; done | sed 's/,$//')")
 	fi
-	"$PY" tools/compare "${subset[@]}" "$rundir" results/baseline || rc=1
-	say "static-metrics bars on the built arches (tests/tools/test_static_cli.py)"
-	bars=$(KCB_STATIC_BUILDS=build "$PY" -m unittest tests.tools.test_static_cli 2>&1) || rc=1
-	echo "$bars" | grep -E '^static pass|^Ran |^OK|^FAILED|^(FAIL|ERROR):'
-	if [[ $bars =~ Ran\ ([0-9]+)\ test ]]; then
-		if [[ $bars == *$'\nOK'* ]]; then BARS_PASSED=${BASH_REMATCH[1]}; else BARS_FAILED=${BASH_REMATCH[1]}; fi
-	fi
+	"$PY" tools/compare "${subset[@]}" "$rundir" results/baseline || STEP_FAILED+=(gate)
+	unittest_counts "static-metrics bars on the built arches (tests/tools/test_static_cli.py)" \
+		tests.tools.test_static_cli KCB_STATIC_BUILDS=build
+	unittest_counts "every program called is in $DEPS (tests/tools/test_deps.py)" tests.tools.test_deps
 	# the native suite once more under ASan + UBSan; its counts join the summary
 	if [[ " $arches " == *" x86_64 "* && -z ${SKIP[x86_64]:-} ]]; then
 		say "x86_64-asan: configure + build + tests (ASan + UBSan)"
@@ -238,8 +319,8 @@ test)
 		arches="$arches x86_64-asan"
 	fi
 	echo "test wall time: $(($(date +%s) - t0)) s"
-	summary || rc=1
-	exit $rc
+	summary
+	exit
 	;;
 baseline)
 	rundir=$(mktemp -d)
@@ -258,7 +339,8 @@ export)
 	mkdir -p "$export_dir" || die "cannot create '$export_dir'"
 	for a in $arches; do
 		[[ -n ${SKIP[$a]:-} || -n ${STATUS[$a]:-} ]] && continue
-		"$PY" tools/export_lab.py --arch "$a" --archdir "${ARCHDIR[$a]}" --build "build/$a" --out "$export_dir" || rc=1
+		"$PY" tools/export_lab.py --arch "$a" --archdir "${ARCHDIR[$a]}" --build "build/$a" --out "$export_dir" ||
+			STATUS[$a]="FAILED: export"
 	done
 	summary
 	exit
@@ -310,13 +392,15 @@ if [[ -f build/kernel/tree/linux-source-6.12/.kcb-extracted ]]; then
 	"$PY" tools/kernel --out "$rundir/kernel" || echo "run_all.sh: tools/kernel failed (see above): $rundir/kernel is incomplete" >&2
 fi
 say "report and plots"
-"$PY" tools/report "$rundir" --headline >"$rundir/headline.txt" || STATUS[report]="FAILED"
-"$PY" plots/plot_all.py "$rundir" || STATUS[plots]="FAILED"
-summary; rc=$?
-[[ -n ${STATUS[report]:-}${STATUS[plots]:-} ]] && rc=1
+"$PY" tools/report "$rundir" --headline >"$rundir/headline.txt" || STEP_FAILED+=(report)
+"$PY" plots/plot_all.py "$rundir" || STEP_FAILED+=(plots)
 echo
 say "done in $(($(date +%s) - t0)) s"
-echo "report: $rundir/report.md  $rundir/report.txt"
-echo "plots:  $rundir/plots/"
-cat "$rundir/headline.txt" 2>/dev/null
-exit $rc
+# name only what this run really wrote
+written=()
+for f in "$rundir/report.md" "$rundir/report.txt"; do [[ -s $f ]] && written+=("$f"); done
+echo "report: ${written[*]:-none written}"
+if compgen -G "$rundir/plots/*" >/dev/null; then echo "plots:  $rundir/plots/"; else echo "plots:  none written"; fi
+[[ -s $rundir/headline.txt ]] && cat "$rundir/headline.txt"
+summary
+exit
