@@ -7,7 +7,7 @@ from .io import KcbError
 from .report.facts import measured_index
 from .report.fmt import fnum
 from .report.stats import ALPHA, differ
-from .vocab import ARCH_NAMES, mca_unit, order
+from .vocab import ARCH_NAMES, DEFAULT_CONFIG, mca_unit, order
 
 
 class Tolerance:
@@ -45,7 +45,9 @@ def _det(st):
         out[(r["symbol"], "bytes")] = (r["bytes"], "bytes")
         out[(r["symbol"], "insns")] = (r["insns"], "insns")
     for r in (st.doc.get("qemu") or {}).get("records") or []:
-        k = f"qemu {r.get('fn')} {r.get('model')} {r.get('variant')}"
+        cfg = r.get("config", DEFAULT_CONFIG)
+        k = f"qemu {r.get('fn')} {r.get('model')} {r.get('variant')}" + \
+            ("" if cfg == DEFAULT_CONFIG else f" [{cfg}]")
         for f in ("insns_per_op", "hotpath_insns_per_op"):
             if r.get(f) is not None:
                 out[(k, f.replace("_", "-"))] = (r[f], "qemu")

@@ -67,10 +67,11 @@ def symbols(st, config=DEFAULT_CONFIG):
             for r in st.doc["symbols"] if r.get("config", config) == config}
 
 
-def qemu_recs(st):
+def qemu_recs(st, config=DEFAULT_CONFIG):
+    """(fn, model, variant) -> QEMU record of one config (as symbols())."""
     q = st.doc.get("qemu") or {}
     return {(r.get("fn"), r.get("model"), r.get("variant")): r
-            for r in (q.get("records") or [])}
+            for r in (q.get("records") or []) if r.get("config", config) == config}
 
 
 def mca_cpus(st):

@@ -134,7 +134,9 @@ def check_paths(arch, paths, qemu):
     of the disassembly: they must be equal for every straight-line body."""
     if not qemu.get("available"):
         return []
-    q = {(r["fn"], r["model"], r["variant"]): r["hotpath_insns_per_op"] for r in qemu["records"]}
+    # the paths are the default config's
+    q = {(r["fn"], r["model"], r["variant"]): r["hotpath_insns_per_op"] for r in qemu["records"]
+         if r.get("config", DEFAULT_CONFIG) == DEFAULT_CONFIG}
     out = []
     for p in paths:
         if p["fn"] == "many_caches":

@@ -73,7 +73,7 @@ def _pair(stdout, plug):
     return wins
 
 
-def _per_op(wins, kinds):
+def _per_op(wins, kinds, configs):
     """Windows come in (N, 2N) pairs per symbol -> records."""
     pairs = {}
     order = []
@@ -99,8 +99,8 @@ def _per_op(wins, kinds):
         kind = kinds.get(sym) or FN_KIND[a[1]]
         whole = (b[5] - a[5]) / ops - loop[kind]
         hot = (b[6] - a[6]) / ops
-        recs.append(dict(model=a[2], fn=a[1], variant=a[3], symbol=sym,
-                         insns_per_op=_num(whole), hotpath_insns_per_op=_num(hot), ops=ops))
+        recs.append(dict(model=a[2], fn=a[1], variant=a[3], config=configs.get(sym, DEFAULT_CONFIG),
+                         symbol=sym, insns_per_op=_num(whole), hotpath_insns_per_op=_num(hot), ops=ops))
     return recs
 
 
@@ -119,7 +119,10 @@ def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
             raise KcbError(f"{driver}: no symbol {sym} (not the kcb_count driver?)")
     plugin = build_plugin(os.path.join(workdir, "qemu_plugin"))
     kinds = {e["symbol"]: KIND_NAMES.get(e["kind"]) for e in elf.registry}
-    hp = [h["symbol"] for h in elf.hot_paths(arch) if h["config"] == DEFAULT_CONFIG]
+    # every config's hot paths: the driver runs them all, and each record
+    # says which config it measured
+    configs = {h["symbol"]: h["config"] for h in elf.hot_paths(arch)}
+    hp = list(configs)
     lines = []
     for sym in sorted(set(hp) | set(EMPTY_SYMS), key=lambda s: elf.funcs[s][0]):
         start, size, _ = elf.funcs[sym]
@@ -131,7 +134,7 @@ def count(arch, info, elf, driver, workdir, n=DEFAULT_N, runs=2):
     cmd = [qemu] + sysroot + list(info.qemu_cpu) + ["-plugin", plugin + ",cfg=@CFG@", driver, "-n", str(n)]
     with ThreadPoolExecutor(max_workers=runs) as ex:
         outs = list(ex.map(lambda t: _run(cmd, lines, workdir, t), range(runs)))
-    results = [_per_op(_pair(o, p), kinds) for o, p in outs]
+    results = [_per_op(_pair(o, p), kinds, configs) for o, p in outs]
     identical = all(r == results[0] for r in results[1:])
     shown = " ".join(c if "@CFG@" not in c else c.replace("@CFG@", "<cfg>") for c in cmd)
     return dict(available=True, reason="", unit=QEMU_INSNS_UNIT, n=n, runs=runs,
