@@ -100,22 +100,8 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 }
 #endif
 
-/* Calibration references (bench/METHOD.md): a register-register add
- * (1 cycle) and a 64-bit mul (3 cycles on Cortex-A7x/X, Neoverse V, Apple;
- * a core where it is not makes the references disagree, and the run then
- * refuses calibrated cycles). */
-#define KCB_HAVE_REF_CHAINS 1
-#define KCB_MUL_LATENCY 3
-static inline uintptr_t kcb_reg_add(uintptr_t x, uintptr_t y)
-{
-	__asm__("add %0, %0, %1" : "+r"(x) : "r"(y));
-	return x;
-}
-static inline uintptr_t kcb_reg_mul(uintptr_t x, uintptr_t y)
-{
-	__asm__("mul %0, %0, %1" : "+r"(x) : "r"(y));
-	return x;
-}
+/* Calibration references: reg-reg add, and mul (3 cycles on Cortex-A7x/X, Neoverse V, Apple) */
+#include "../generic/ref_chains_rrr.h"
 
 #include "../generic/cpu.h"
 

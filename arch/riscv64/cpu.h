@@ -40,22 +40,8 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
  * dependent loads (x86/arm64/s390 have a per-cpu base register). */
 #define KCB_PERCPU_OFFSET_TABLE 1
 
-/* Calibration references (bench/METHOD.md): a register-register add
- * (1 cycle) and mul (3 cycles on SiFive U7x/P5x, T-Head C9xx; a core where
- * it is not makes the references disagree, and the run then refuses
- * calibrated cycles). */
-#define KCB_HAVE_REF_CHAINS 1
-#define KCB_MUL_LATENCY 3
-static inline uintptr_t kcb_reg_add(uintptr_t x, uintptr_t y)
-{
-	__asm__("add %0, %0, %1" : "+r"(x) : "r"(y));
-	return x;
-}
-static inline uintptr_t kcb_reg_mul(uintptr_t x, uintptr_t y)
-{
-	__asm__("mul %0, %0, %1" : "+r"(x) : "r"(y));
-	return x;
-}
+/* Calibration references: reg-reg add, and mul (3 cycles on SiFive U7x/P5x, T-Head C9xx) */
+#include "../generic/ref_chains_rrr.h"
 
 #include "../generic/cpu.h"
 
