@@ -16,8 +16,9 @@ import time
 
 from . import caches as C
 from . import kbuild, measure, report, sites, transform, tree
+from ..report.load import KERNEL_SCHEMA_VERSION as SCHEMA_VERSION
+from ..report.views.kernel import model_of
 
-SCHEMA_VERSION = 1
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 UNITS = {"bytes": "bytes of the instructions that materialise the cache address (objdump)",
          "insns": "those instructions, counted in the disassembly",
@@ -224,14 +225,7 @@ def model_sites(arch):
             doc = json.load(f)
     except (OSError, ValueError):
         return None
-    out = {}
-    for key in ("sites", "sites_kernel_cmodel"):
-        for s in doc.get(key) or []:
-            if s.get("model") == "sheaves":
-                out.setdefault(key, {})[s["variant"]] = dict(bytes=s["bytes"], insns=s["insns"],
-                                                            sequence=s.get("sequence"))
-    out["source"] = os.path.relpath(path, ROOT)
-    return out
+    return model_of(doc, os.path.relpath(path, ROOT))
 
 
 def main(argv=None):
