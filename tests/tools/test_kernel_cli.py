@@ -10,7 +10,7 @@ import unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
-from kcbench.kernel import cli  # noqa: E402
+from kcbench.kernel import cli, tree  # noqa: E402
 
 
 def run(*args):
@@ -81,6 +81,29 @@ class KeptBuild(unittest.TestCase):
     def test_lost_object_rebuilds(self):
         os.unlink(os.path.join(self.d.name, "fs", "namespace.o"))
         self.assertIsNone(cli._built_before(self.d.name, self.key))
+
+
+class InstalledTarball(unittest.TestCase):
+    """With linux-source-6.12 installed (what run_all.sh kernel does), its
+    /usr/src tarball is extracted; apt-get download is not run."""
+
+    def test_installed_tarball_is_used(self):
+        with tempfile.TemporaryDirectory() as d:
+            top = os.path.join(d, "src", tree.DEB_PACKAGE)
+            os.makedirs(top)
+            with open(os.path.join(top, "Makefile"), "w") as f:
+                f.write("VERSION = 6\nPATCHLEVEL = 12\n")
+            xz = os.path.join(d, tree.DEB_PACKAGE + ".tar.xz")
+            subprocess.run(["tar", "-cJf", xz, "-C", os.path.join(d, "src"), tree.DEB_PACKAGE], check=True)
+            saved, tree.INSTALLED_TARBALL = tree.INSTALLED_TARBALL, xz
+            try:
+                said = []
+                got = tree.debian_tree(os.path.join(d, "cache"), said.append)
+            finally:
+                tree.INSTALLED_TARBALL = saved
+            self.assertTrue(os.path.isfile(os.path.join(got, "Makefile")))
+            self.assertFalse(os.path.exists(os.path.join(d, "cache", "deb")))
+            self.assertFalse([m for m in said if "apt-get download" in m], said)
 
 
 if __name__ == "__main__":
