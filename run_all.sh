@@ -76,11 +76,15 @@ row_absent() { # row -> prints the first thing it provides that is absent
 	done
 	return 1
 }
+# the kernel tree's package is not needed once the tree is extracted, or with --kernel-tree
+tree_pkg=""
+[[ $mode == kernel && ( -f build/kernel/tree/linux-source-6.12/.kcb-extracted ||
+	" ${kernel_args[*]} " == *" --kernel-tree"* ) ]] && tree_pkg=linux-source-6.12
 deps_scan() { # -> ABSENT[row]=what is absent, for this mode's rows
 	local i
 	ABSENT=()
 	for i in "${!ROW_PKG[@]}"; do
-		[[ $scopes == *" ${ROW_SCOPE[$i]} "* ]] || continue
+		[[ $scopes == *" ${ROW_SCOPE[$i]} "* && ${ROW_PKG[$i]} != "$tree_pkg" ]] || continue
 		ABSENT[i]=$(row_absent "$i") || unset 'ABSENT[i]'
 	done
 }

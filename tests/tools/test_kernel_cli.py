@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-"""tools/kernel on bad input: one line on stderr, exit 2, nothing written."""
+"""tools/kernel on bad input: one line on stderr, exit 2, nothing written;
+a variant is rebuilt exactly when its inputs changed."""
+import json
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+from kcbench.kernel import cli, tree  # noqa: E402
 
 
 def run(*args):
@@ -45,6 +50,60 @@ class BadInput(unittest.TestCase):
 
     def test_unknown_arch(self):
         self.one_line(run("--arch", "vax"), "unknown arch vax")
+
+
+class KeptBuild(unittest.TestCase):
+    """build_arch keeps a variant whose inputs.json matches; anything that
+    changes the objects' inputs, or a lost object, rebuilds it."""
+    FILES = {"fs/namespace.c": "static struct kmem_cache *mnt_cache;\n"}
+    CFG = {"CC_VERSION_TEXT": "gcc 12.2.0", "SLUB": "y"}
+
+    def setUp(self):
+        self.d = tempfile.TemporaryDirectory()
+        self.addCleanup(self.d.cleanup)
+        os.makedirs(os.path.join(self.d.name, "fs"))
+        open(os.path.join(self.d.name, "fs", "namespace.o"), "w").close()
+        self.key = cli._inputs_key(self.FILES, [], self.CFG)
+        with open(os.path.join(self.d.name, "inputs.json"), "w") as f:
+            json.dump(dict(key=self.key, objects={"fs/namespace.o": None, "fs/ufs/super.o": "error"}), f)
+
+    def test_unchanged_is_kept(self):
+        self.assertEqual(cli._built_before(self.d.name, self.key),
+                         {"fs/namespace.o": None, "fs/ufs/super.o": "error"})
+
+    def test_changed_inputs_rebuild(self):
+        for key in (cli._inputs_key({"fs/namespace.c": "changed"}, [], self.CFG),
+                    cli._inputs_key(self.FILES, ["include/linux/slab_static.h"], self.CFG),
+                    cli._inputs_key(self.FILES, [], dict(self.CFG, CC_VERSION_TEXT="gcc 12.3.0"))):
+            self.assertNotEqual(key, self.key)
+            self.assertIsNone(cli._built_before(self.d.name, key))
+
+    def test_lost_object_rebuilds(self):
+        os.unlink(os.path.join(self.d.name, "fs", "namespace.o"))
+        self.assertIsNone(cli._built_before(self.d.name, self.key))
+
+
+class InstalledTarball(unittest.TestCase):
+    """With linux-source-6.12 installed (what run_all.sh kernel does), its
+    /usr/src tarball is extracted; apt-get download is not run."""
+
+    def test_installed_tarball_is_used(self):
+        with tempfile.TemporaryDirectory() as d:
+            top = os.path.join(d, "src", tree.DEB_PACKAGE)
+            os.makedirs(top)
+            with open(os.path.join(top, "Makefile"), "w") as f:
+                f.write("VERSION = 6\nPATCHLEVEL = 12\n")
+            xz = os.path.join(d, tree.DEB_PACKAGE + ".tar.xz")
+            subprocess.run(["tar", "-cJf", xz, "-C", os.path.join(d, "src"), tree.DEB_PACKAGE], check=True)
+            saved, tree.INSTALLED_TARBALL = tree.INSTALLED_TARBALL, xz
+            try:
+                said = []
+                got = tree.debian_tree(os.path.join(d, "cache"), said.append)
+            finally:
+                tree.INSTALLED_TARBALL = saved
+            self.assertTrue(os.path.isfile(os.path.join(got, "Makefile")))
+            self.assertFalse(os.path.exists(os.path.join(d, "cache", "deb")))
+            self.assertFalse([m for m in said if "apt-get download" in m], said)
 
 
 if __name__ == "__main__":

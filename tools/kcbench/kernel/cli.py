@@ -16,8 +16,9 @@ import time
 
 from . import caches as C
 from . import kbuild, measure, report, sites, transform, tree
+from ..report.load import KERNEL_SCHEMA_VERSION as SCHEMA_VERSION
+from ..report.views.kernel import model_of
 
-SCHEMA_VERSION = 1
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 UNITS = {"bytes": "bytes of the instructions that materialise the cache address (objdump)",
          "insns": "those instructions, counted in the disassembly",
@@ -191,8 +192,32 @@ def module_facts(arch, src, outroot, build_res):
     return facts
 
 
-def build_arch(arch, src, work, cache, outroot, read):
-    """Prepare once, then each variant's files installed and objects built."""
+def _inputs_key(files, remove, cfg):
+    """What a variant's objects are built from, besides the untouched
+    tree: its files, the files it drops, the .config (compiler included)."""
+    text = json.dumps([sorted(files.items()), sorted(remove), sorted(cfg.items()), C.objects()])
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _built_before(outdir, key):
+    """The variant's recorded build result when its inputs are unchanged
+    and every object it built is still there, else None."""
+    try:
+        with open(os.path.join(outdir, "inputs.json")) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if old.get("key") != key:
+        return None
+    res = old.get("objects") or {}
+    if any(why is None and not os.path.isfile(os.path.join(outdir, o)) for o, why in res.items()):
+        return None
+    return res
+
+
+def build_arch(arch, src, work, cache, outroot, read, rebuild=False):
+    """Prepare once, then each variant's files installed and objects built;
+    a variant whose inputs did not change since its last build is kept."""
     objdir = os.path.join(cache, "obj", arch)
     cfg = kbuild.prepare(arch, work, objdir, os.path.join(cache, "obj", f"{arch}.log"), say)
     rc = kbuild.has_runtime_const(src, arch)
@@ -207,11 +232,20 @@ def build_arch(arch, src, work, cache, outroot, read):
         if variant == "runtime_const" and not rc:
             build_res[variant] = {}
             continue
-        tree.install(work, files, sorted(every_new - set(files)))
+        remove = sorted(every_new - set(files))
+        outdir = os.path.join(outroot, arch, variant)
+        key = _inputs_key(files, remove, cfg)
+        old = None if rebuild else _built_before(outdir, key)
+        if old is not None:
+            say(f"{arch} {variant}: unchanged since its last build (inputs.json), kept")
+            build_res[variant] = old
+            continue
+        tree.install(work, files, remove)
         t0 = time.time()
-        build_res[variant] = kbuild.build_objects(arch, variant, work, objdir, C.objects(),
-                                                  os.path.join(outroot, arch, variant),
+        build_res[variant] = kbuild.build_objects(arch, variant, work, objdir, C.objects(), outdir,
                                                   os.path.join(cache, "obj", f"{arch}-{variant}.log"), say)
+        write_atomic(os.path.join(outdir, "inputs.json"),
+                     json.dumps(dict(key=key, objects=build_res[variant])))
         say(f"{arch} {variant}: built in {time.time() - t0:.0f} s")
     return cfg, rc, build_res, failures, absent
 
@@ -224,14 +258,7 @@ def model_sites(arch):
             doc = json.load(f)
     except (OSError, ValueError):
         return None
-    out = {}
-    for key in ("sites", "sites_kernel_cmodel"):
-        for s in doc.get(key) or []:
-            if s.get("model") == "sheaves":
-                out.setdefault(key, {})[s["variant"]] = dict(bytes=s["bytes"], insns=s["insns"],
-                                                            sequence=s.get("sequence"))
-    out["source"] = os.path.relpath(path, ROOT)
-    return out
+    return model_of(doc, os.path.relpath(path, ROOT))
 
 
 def main(argv=None):
@@ -241,6 +268,9 @@ def main(argv=None):
     ap.add_argument("--out", help="output directory (default: results/runs/kernel-<stamp>)")
     ap.add_argument("--report-only", action="store_true",
                     help="no build: measure the cached objects and write the report")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="build every variant again (a variant is kept while its transformed "
+                         "files and .config are unchanged; edits elsewhere in the tree need this)")
     ap.add_argument("--cache", default=os.path.join(ROOT, "build", "kernel"))
     args = ap.parse_args(argv)
     arches = [a for a in args.arch.split(",") if a]
@@ -301,7 +331,7 @@ def main(argv=None):
                                                             st["objects"], st["failures"], st["absent"])
             else:
                 cfg, has_rc, build_res, failures, absent = build_arch(arch, src, work, args.cache,
-                                                                      outroot, read)
+                                                                      outroot, read, args.rebuild)
                 write_atomic(os.path.join(outroot, arch, "build.json"), json.dumps(dict(
                     config=cfg, runtime_const=has_rc, objects=build_res, failures=failures,
                     absent=absent)))

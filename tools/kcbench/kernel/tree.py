@@ -9,6 +9,8 @@ import shutil
 import subprocess
 
 DEB_PACKAGE = "linux-source-6.12"
+# the package's tarball when it is installed (run_all.sh kernel installs it)
+INSTALLED_TARBALL = os.path.join("/usr/src", DEB_PACKAGE + ".tar.xz")
 
 
 class TreeError(Exception):
@@ -41,6 +43,24 @@ def debian_tree(cache, log):
     tree = os.path.join(cache, "tree", DEB_PACKAGE)
     if os.path.isfile(os.path.join(tree, ".kcb-extracted")):
         return tree
+    xz = INSTALLED_TARBALL if os.path.isfile(INSTALLED_TARBALL) else _downloaded(cache, log)
+    log(f"extracting {os.path.basename(xz)} (about 20 s)")
+    tmp = tree + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    r = subprocess.run(["tar", "-xJf", xz, "-C", tmp], capture_output=True, text=True)
+    top = os.path.join(tmp, DEB_PACKAGE)
+    if r.returncode or not os.path.isdir(top):
+        raise TreeError(f"cannot extract {xz}: {r.stderr.strip()[-200:]}")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.rename(top, tree)
+    shutil.rmtree(tmp, ignore_errors=True)
+    open(os.path.join(tree, ".kcb-extracted"), "w").close()
+    return tree
+
+
+def _downloaded(cache, log):
+    """The tarball from apt-get download, unpacked under build/kernel/deb."""
     debdir = os.path.join(cache, "deb")
     os.makedirs(debdir, exist_ok=True)
     debs = glob.glob(os.path.join(debdir, DEB_PACKAGE + "_*.deb"))
@@ -58,19 +78,7 @@ def debian_tree(cache, log):
                            shell=True, capture_output=True, text=True)
         if r.returncode or not os.path.isfile(xz):
             raise TreeError(f"cannot unpack {debs[-1]}: {r.stderr.strip()[-200:]}")
-    log(f"extracting {os.path.basename(xz)} (about 20 s)")
-    tmp = tree + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    r = subprocess.run(["tar", "-xJf", xz, "-C", tmp], capture_output=True, text=True)
-    top = os.path.join(tmp, DEB_PACKAGE)
-    if r.returncode or not os.path.isdir(top):
-        raise TreeError(f"cannot extract {xz}: {r.stderr.strip()[-200:]}")
-    shutil.rmtree(tree, ignore_errors=True)
-    os.rename(top, tree)
-    shutil.rmtree(tmp, ignore_errors=True)
-    open(os.path.join(tree, ".kcb-extracted"), "w").close()
-    return tree
+    return xz
 
 
 def work_copy(src, work):

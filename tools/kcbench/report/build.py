@@ -5,7 +5,8 @@ from ..vocab import ARCH_NAMES, order
 from .blocks import Table
 from .facts import all_notes
 from .headline import headline
-from .views import compilers, configs, context, hosts, hotpath, mca, measured, paired, qemu, sites
+from .views import (compilers, configs, context, hosts, hotpath, kernel, mca, measured,
+                    paired, qemu, sites)
 
 TITLE = ("kcache-bench: reaching struct kmem_cache by pointer, "
          "runtime_const or static address")
@@ -87,6 +88,11 @@ def build(res, regen):
             why = "; ".join(res.skipped_for(arch)) or \
                 "no measured results for this arch in the run"
             b.append(("p", f"Measured timing: skipped: {why}"))
+
+    static = {a: (st.doc, st.path) for a, st in res.static.items()}
+    for path, doc in res.kernel:
+        b += kernel.kernel_blocks(doc, 2, static)
+        b.append(("p", f"Real-kernel figures: {path}."))
 
     b.append(("h", 2, "Context"))
     for m in res.measured:

@@ -3,7 +3,8 @@
 tools/compare and plots/.
 
 A run folder holds measured `<arch>-<host>.json`, static `<arch>-static.json`
-and optionally `skipped.json` ({"skipped":[{"arch","reason"}]}).  Every other
+and optionally `skipped.json` ({"skipped":[{"arch","reason"}]}) and
+`kernel/kernel.json` (tools/kernel's results, kind "kernel").  Every other
 top-level *.json there must also be a results file: a stray file is an error,
 so a half-written or foreign file is never silently left out of a report.
 Files are validated with kcbench.results (the schema's reader) and then with
@@ -19,6 +20,9 @@ from ..vocab import ARCH_NAMES, CONFIGS, DEFAULT_COMPILER, compiler_of, order, r
 PRE_CONFIG = "minimal"
 
 SKIPPED_FILE = "skipped.json"
+# tools/kernel's results inside a run folder (run_all.sh: tools/kernel --out)
+KERNEL_FILE = os.path.join("kernel", "kernel.json")
+KERNEL_SCHEMA_VERSION = 1  # results/SCHEMA.md, kind "kernel"
 
 
 def _need(cond, path, what):
@@ -121,6 +125,48 @@ def load_file(path):
     return kind, doc
 
 
+def _check_kernel(doc, path):
+    _need(isinstance(doc, dict), path, "top level is not an object")
+    ver = doc.get("schema_version")
+    _need(ver == KERNEL_SCHEMA_VERSION, path,
+          f"schema_version {ver!r}, this tool reads {KERNEL_SCHEMA_VERSION}")
+    _need(doc.get("kind") == "kernel", path, f"kind {doc.get('kind')!r} (want 'kernel')")
+    ctx = doc.get("context")
+    _need(isinstance(ctx, dict), path, "'context' is not an object")
+    for k in ("tree", "version"):
+        _need(isinstance(ctx.get(k), str), path, f"context.{k} missing")
+    _need(isinstance(ctx.get("objects"), list), path, "context.objects is not a list")
+    _need(isinstance(ctx.get("options"), dict), path, "context.options is not an object")
+    arches = doc.get("arches")
+    _need(isinstance(arches, dict), path, "'arches' is not an object")
+    for arch, a in arches.items():
+        _need(isinstance(a, dict) and isinstance(a.get("status"), str), path,
+              f"arches.{arch}.status missing")
+        if a["status"].startswith("FAILED"):
+            continue
+        caches = a.get("caches")
+        _need(isinstance(caches, dict), path, f"arches.{arch}.caches is not an object")
+        for name, c in caches.items():
+            for v, e in c.items():
+                if not isinstance(e, dict) or e.get("status") != "ok":
+                    continue
+                for k in ("sites", "bytes", "insns"):
+                    _need(_is_num(e.get(k)), path,
+                          f"arches.{arch}.caches.{name}.{v}.{k} not a number")
+                _need(e["sites"] > 0, path, f"arches.{arch}.caches.{name}.{v}.sites is 0")
+                _need(isinstance(e.get("list"), list) and all(
+                    isinstance(s, dict) and isinstance(s.get("sequence"), str)
+                    and _is_num(s.get("bytes")) and _is_num(s.get("insns")) for s in e["list"]),
+                    path, f"arches.{arch}.caches.{name}.{v}.list malformed")
+
+
+def load_kernel(path):
+    """kernel.json of tools/kernel, checked; KcbError if it is not one."""
+    doc = read_json(path)
+    _check_kernel(doc, path)
+    return doc
+
+
 def compiler_kind(ctx):
     """The compiler context.compiler names (vocab.COMPILERS); gcc also when
     absent."""
@@ -179,6 +225,7 @@ class Results:
         self.skipped = []
         self.warnings = []
         self.incomplete = []  # run folders that lack what a finished run has
+        self.kernel = []  # (path, kernel.json) of tools/kernel, per run folder
 
     def add(self, kind, path, doc):
         if kind == "skipped":
@@ -290,6 +337,9 @@ def load(inputs, runs="none"):
         for f in files:
             kind, doc = load_file(f)
             res.add(kind, f, doc)
+        kpath = os.path.join(inp, KERNEL_FILE) if is_dir else None
+        if kpath and os.path.exists(kpath):
+            res.kernel.append((kpath, load_kernel(kpath)))
         missing = (_completeness(inp, files, res)
                    if is_dir and _is_run(files, runs) else [])
         if missing:

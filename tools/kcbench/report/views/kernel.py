@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The "Real kernel" section from tools/kernel's kernel.json: per arch the
+caches x variants beside the model's call site for the same arch, whether
+model and kernel agree (counted from the sites found), the bloat-o-meter
+totals, and the module case.  Used by tools/report and tools/kernel."""
+from ...kernel.transform import VARIANTS  # the three the kernel mode builds
+from ..blocks import Table
+
+MODEL = "sheaves"  # the model whose call site the kernel is set against
+SITE_KEYS = ("sites", "sites_kernel_cmodel")
+
+
+def model_of(static_doc, source):
+    """The model's per-site figures from a static results document:
+    {key: {variant: {bytes, insns, sequence}}, source}, or None."""
+    out = {}
+    for key in SITE_KEYS:
+        for s in static_doc.get(key) or []:
+            if s.get("model") == MODEL:
+                out.setdefault(key, {})[s["variant"]] = dict(
+                    bytes=s["bytes"], insns=s["insns"], sequence=s.get("sequence"))
+    if not out:
+        return None
+    out["source"] = source
+    return out
+
+
+def _num(x):
+    return f"{x:.1f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
+
+
+STATUS_CELLS = (("no kernel support", "no support"), ("build failed", "build failed"),
+                ("not in this tree", "absent"), ("no call site", "not compiled"))
+
+
+def cell(v):
+    """'4x 7B 1i' = 4 sites, 7 bytes and 1 instruction per site."""
+    if not v:
+        return "-"
+    if v.get("status") != "ok":
+        s = v.get("status", "-")
+        return next((c for p, c in STATUS_CELLS if s.startswith(p)), "transform failed")
+    n = v["sites"]
+    return f"{n}x {_num(round(v['bytes'] / n, 1))}B {_num(round(v['insns'] / n, 1))}i"
+
+
+def mca_cell(c):
+    vals = []
+    for v in VARIANTS:
+        m = (c.get(v) or {}).get("mca_cycles_median")
+        vals.append("-" if m is None else _num(round(m, 1)))
+    return "/".join(vals)
+
+
+def model_row(model, key):
+    if not model or key not in model:
+        return None
+    m = model[key]
+    return [f"1x {m[v]['bytes']}B {m[v]['insns']}i" if v in m else "-" for v in VARIANTS]
+
+
+def compared_sites(model):
+    """The model's figures the kernel is compared with: the -mcmodel=kernel
+    build where the model has one (x86_64), else its own build."""
+    model = model or {}
+    return model.get("sites_kernel_cmodel") or model.get("sites") or {}
+
+
+def site_forms(a, variant):
+    """(sequence, bytes, insns) -> the kernel's sites of that form."""
+    forms = {}
+    for c in a.get("caches", {}).values():
+        e = c.get(variant) or {}
+        if e.get("status") == "ok":
+            for s in e["list"]:
+                forms.setdefault((s["sequence"], s["bytes"], s["insns"]), []).append(s)
+    return forms
+
+
+def matches(form, m):
+    """A GOT load never agrees: the model has none."""
+    return form[1] == m["bytes"] and form[2] == m["insns"] and "@GOT" not in form[0]
+
+
+def agreement(a, variant, model):
+    """(model figure, sites, sites that match it), or None."""
+    m = compared_sites(model).get(variant)
+    forms = site_forms(a, variant)
+    if not m or not forms:
+        return None
+    total = sum(len(x) for x in forms.values())
+    return m, total, sum(len(x) for k, x in forms.items() if matches(k, m))
+
+
+def _why(arch, seq, m):
+    steps = seq.split("+")
+    if steps[0] not in ("adrp", "auipc") and arch in ("arm64", "riscv64") and len(steps) == 1:
+        return ("it reuses the adrp/auipc (or anchor) an earlier site of the function "
+                "formed (the model's function has one site)")
+    if steps[0].endswith("@GOT"):
+        return ("s390's kernel is built -fPIE: the object reaches an extern symbol "
+                "through its GOT entry (lgrl@GOTENT, one more load for a pointer); the "
+                "final link may relax it to larl (vmlinux is not linked here)")
+    if len(steps) == 3 and steps[0] in ("adrp", "auipc"):
+        return ("GCC's section anchor: adrp/auipc + add forms the anchor of the file's "
+                "statics, a third instruction adds or loads at the cache's offset from it")
+    if seq != m.get("sequence"):
+        return f"another form than the model's {m.get('sequence')}"
+    return ""
+
+
+def disagreements(arch, a, model):
+    """Sentences: where the kernel's sites differ from the model's, and why
+    (read from the sequences found)."""
+    model = model or {}
+    out = []
+    user, kern = model.get("sites") or {}, model.get("sites_kernel_cmodel") or {}
+    for v in VARIANTS:
+        u, k = user.get(v), kern.get(v)
+        if u and k and (u["bytes"], u["insns"]) != (k["bytes"], k["insns"]):
+            out.append(f"{arch} {v}: the model's user-space build (-mcmodel=small) needs "
+                       f"{u['bytes']} B ({u.get('sequence')}), its -mcmodel=kernel build "
+                       f"{k['bytes']} B ({k.get('sequence')}); the kernel's sites are compared "
+                       "with the -mcmodel=kernel build.")
+    msites = compared_sites(model)
+    for v in VARIANTS:
+        m, forms = msites.get(v), site_forms(a, v)
+        if not m or not forms:
+            continue
+        other = sorted((k for k in forms if not matches(k, m)), key=lambda k: -len(forms[k]))
+        total = sum(len(x) for x in forms.values())
+        if not other:
+            out.append(f"{arch} {v}: agrees with the model: every one of {total} sites is "
+                       f"{m['bytes']} B / {m['insns']} insn ({m.get('sequence')}).")
+            continue
+        parts = []
+        for k in other:
+            why = _why(arch, k[0], m)
+            parts.append(f"{len(forms[k])} sites are {k[0]} ({k[1]} B / {k[2]} insn)"
+                         + (f": {why}" if why else ""))
+        same = total - sum(len(forms[k]) for k in other)
+        out.append(f"{arch} {v}: the model's site is {m['bytes']} B / {m['insns']} insn "
+                   f"({m.get('sequence')}); of {total} kernel sites {same} match and "
+                   + "; ".join(parts) + ".")
+    # runtime_const_ptr() is a non-volatile asm, merged per function
+    for name, c in a.get("caches", {}).items():
+        p, r = c.get("pointer") or {}, c.get("runtime_const") or {}
+        if p.get("status") == "ok" and r.get("status") == "ok" and r["sites"] < p["sites"]:
+            out.append(f"{arch} {name}: {r['sites']} runtime_const sites against {p['sites']} "
+                       "pointer loads: GCC merges identical runtime_const_ptr() asm within a "
+                       "function and keeps the value in a register, while the pointer is "
+                       "reloaded after each call.")
+    return out
+
+
+def agreement_table(doc, models):
+    """Per arch and variant: the model's site, the kernel's sites matching it."""
+    rows = []
+    for arch, a in doc["arches"].items():
+        if a.get("status", "").startswith("FAILED"):
+            rows.append([arch, "-", "-", "-", "-", a["status"]])
+            continue
+        for v in VARIANTS:
+            g = agreement(a, v, models.get(arch))
+            if g is None:
+                if v == "runtime_const" and a.get("runtime_const") != "supported":
+                    why = "no kernel support"
+                elif compared_sites(models.get(arch)).get(v):
+                    why = "no kernel sites"
+                else:
+                    why = "no model figure"
+                rows.append([arch, v, "-", "-", "-", why])
+                continue
+            m, total, same = g
+            rows.append([arch, v, f"{m['bytes']}B {m['insns']}i", str(total), str(same),
+                         "agrees" if same == total else
+                         f"differs: {total - same} site{'s' if total - same > 1 else ''}"])
+    return Table("Model vs real kernel, per arch [the model's sheaves call site "
+                 "(-mcmodel=kernel where built) against every kernel call site of the "
+                 "variant; bytes, insns: objdump]",
+                 ["arch", "variant", "model", "sites", "match", "verdict"], rows, key=2,
+                 align=["l", "l", "r", "r", "r", "l"])
+
+
+def _bloat_line(b):
+    return f"up {b['up']} / down {b['down']} / net {b['net']:+d} B" if b else "-"
+
+
+def _net(b):
+    return f"{b['net']:+d} B" if b else "-"
+
+
+def module_lines(a):
+    c = a.get("caches", {}).get("ufs_inode_cache", {})
+    f = a.get("module", {})
+    lines = [f"pointer: {cell(c.get('pointer'))}; static: {cell(c.get('static'))} "
+             "(the instance lives in the module's own .bss; the module loader relocates its address)."]
+    rc = c.get("runtime_const") or {}
+    if a.get("runtime_const") != "supported":
+        lines.append("runtime_const: no kernel support in this tree.")
+    elif f.get("runtime_const_build"):
+        lines.append("runtime_const: the module does not compile: "
+                     + f["runtime_const_build"].split(": ", 1)[-1])
+    else:
+        what = ", ".join(f.get("undefined_linker_symbols") or []) or "none"
+        lines.append(f"runtime_const: compiles ({cell(rc)}), but the patch table needs the vmlinux "
+                     f"linker symbols {what}, which a module cannot resolve, and the module loader "
+                     f"{'patches' if f.get('module_loader_patches_runtime_const') else 'never patches'} "
+                     "runtime_ptr_* sections (kernel/module/): the sites would keep 0x0123456789abcdef.")
+    if f.get("exported_static_instance"):
+        lines.append("Exported static instance: fs/dcache.o exports names_cachep_opaque ("
+                     + ", ".join(f["exported_static_instance"]) + "), so a module's __getname() "
+                     "takes its address directly; with runtime_const fs.h must keep the pointer "
+                     "load in modules.")
+    return lines
+
+
+def kernel_blocks(doc, level=2, static=None):
+    """The section as report blocks.  static: {arch: (static doc, path)} of
+    the same run; the model's figure comes from there, else from the one
+    kernel.json recorded (results/baseline)."""
+    static = static or {}
+    models = {}
+    for arch, a in doc["arches"].items():
+        st = static.get(arch)
+        models[arch] = (model_of(st[0], st[1]) if st else None) or a.get("model")
+    ctx = doc["context"]
+    out = [("h", level, "Real kernel: the series' call sites compiled three ways"),
+           ("p", f"Tree: {ctx['tree']} ({ctx['version']}). Objects: {', '.join(ctx['objects'])}. "
+                 "Options set on each arch's defconfig: "
+                 + ", ".join(f"{k}={v}" for k, v in ctx['options'].items()) + ". "
+                 "Cell: call sites x bytes and instructions per site that materialise the cache "
+                 "address (relocations + objdump; .init text left out). mca: llvm-mca-16 cycles per "
+                 "iteration of the site's block, median over sites, pointer/runtime_const/static. "
+                 "Model rows: the model's sheaves call site (per site) from the file named per arch. "
+                 "'not compiled': the config builds none of the cache's call sites "
+                 "(thread_stack_cache exists only with VMAP_STACK=n); 'absent': not in this tree "
+                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules part."),
+           ("table", agreement_table(doc, models))]
+    for arch, a in doc["arches"].items():
+        out.append(("h", level + 1, f"Real kernel, {arch}"))
+        if a.get("status", "").startswith("FAILED"):
+            out.append(("p", a["status"]))
+            continue
+        cfg = a.get("config", {})
+        model = models[arch]
+        out.append(("p", f"{cfg.get('CC_VERSION_TEXT', '?')}; "
+                         + ", ".join(f"{k}={cfg.get(k)}" for k in ("SLUB", "MEMCG", "KFENCE",
+                                                                     "SLAB_FREELIST_HARDENED", "UFS_FS"))
+                         + f"; runtime_const: {a.get('runtime_const')}; mca cpu {a.get('mca_cpu')}; "
+                         f"model: {(model or {}).get('source', 'none recorded')}."))
+        rows = []
+        for key, label in (("sites", "model"), ("sites_kernel_cmodel", "model -mcmodel=kernel")):
+            mr = model_row(model, key)
+            if mr:
+                rows.append([label] + mr + ["-"])
+        for name, c in a.get("caches", {}).items():
+            rows.append([name] + [cell(c.get(v)) for v in VARIANTS] + [mca_cell(c)])
+        out.append(("table", Table("", ["cache"] + list(VARIANTS) + ["mca p/rc/s"], rows)))
+        b = a.get("bloat", {})
+        out.append(("list", [f"bloat-o-meter {v} - pointer, functions (-t): "
+                             f"{_bloat_line((b.get(v) or {}).get('text'))}; all symbols, the "
+                             f"instances' storage included: net {_net((b.get(v) or {}).get('all'))}"
+                             for v in ("runtime_const", "static")]))
+        for v, f in (a.get("transform_failures") or {}).items():
+            for k, why in (f or {}).items():
+                out.append(("p", f"Transform failed ({v}, {k}): {why}"))
+        d = disagreements(arch, a, model)
+        if d:
+            out.append(("list", d))
+    out.append(("h", level + 1, "Real kernel, modules (fs/ufs/super.o built with UFS_FS=m)"))
+    out.append(("list", [f"{arch}: " + " ".join(module_lines(a))
+                         for arch, a in doc["arches"].items()
+                         if not a.get("status", "").startswith("FAILED")]))
+    return out
