@@ -96,8 +96,9 @@ class PerOp(unittest.TestCase):
         return w
 
     def test_loop_removed_allocator_kept(self):
-        recs = kcb_qemu._per_op(self.wins(), {})
-        self.assertEqual(recs, [dict(model="sheaves", fn="callsite", variant="static",
+        # each record names the config its symbol belongs to
+        recs = kcb_qemu._per_op(self.wins(), {}, {"kcb_callsite__sheaves__static": "minimal"})
+        self.assertEqual(recs, [dict(model="sheaves", fn="callsite", variant="static", config="minimal",
                                      symbol="kcb_callsite__sheaves__static", insns_per_op=30,
                                      hotpath_insns_per_op=10, ops=64)])
 
