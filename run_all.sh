@@ -162,9 +162,12 @@ build_arch() { # arch -> 0 when configured and built
 }
 test_arch() { # arch [ctest options] -> runs ctest, records counts
 	local a=$1 out
-	out=$(ctest --preset "$a" "${@:2}" 2>&1)
+	out=$(ctest --preset "$a" --output-on-failure "${@:2}" 2>&1)
 	local rc=$?
 	echo "$out" | grep -E 'tests passed|Test +#|\*\*\*' | sed "s/^/[$a] /"
+	# a failed test shows what it printed (the CI log is all a reader gets)
+	((rc == 0)) || echo "$out" | sed -n '/\*\*\*\(Failed\|Exception\|Timeout\)/,/^ *[0-9]*\/[0-9]* Test *#/p' |
+		grep -vE '^ *[0-9]+/[0-9]+ Test +#' | tail -200 | sed "s/^/[$a] | /"
 	# a skipped test says why: rerun it verbosely for its "skip:" line
 	local t skipped=0
 	for t in $(echo "$out" | sed -n 's/^[[:space:]]*[0-9]* - \([A-Za-z0-9_.]*\) (Skipped)$/\1/p'); do
