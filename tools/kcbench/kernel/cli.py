@@ -279,21 +279,24 @@ def main(argv=None):
         print(f"tools/kernel: unknown arch {bad[0]} (known: {', '.join(kbuild.ARCHES)})", file=sys.stderr)
         return 2
     t0 = time.time()
-    missing = kbuild.missing_packages()
-    if missing:
-        print("tools/kernel: missing packages; as root run: apt-get install -y --no-install-recommends "
-              + " ".join(missing), file=sys.stderr)
-        return 2
     try:
+        # a tree given is checked first: bad input is named before anything
+        # else is asked of the machine
         if args.kernel_tree:
             if not os.path.isdir(args.kernel_tree):
                 raise tree.TreeError(f"{args.kernel_tree}: no such directory")
             src = os.path.realpath(args.kernel_tree)
             origin = f"--kernel-tree {src}"
-        else:
+            version = tree.check_tree(src)
+        missing = kbuild.missing_packages()
+        if missing:
+            print("tools/kernel: missing packages; as root run: apt-get install -y --no-install-recommends "
+                  + " ".join(missing), file=sys.stderr)
+            return 2
+        if not args.kernel_tree:
             src = tree.debian_tree(args.cache, say)
             origin = f"Debian {tree.DEB_PACKAGE}"
-        version = tree.check_tree(src)
+            version = tree.check_tree(src)
     except tree.TreeError as e:
         print(f"tools/kernel: {e}", file=sys.stderr)
         return 2
