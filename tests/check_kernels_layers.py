@@ -121,6 +121,8 @@ def symbol_graph(nm, objects):
 
 
 def find_cycle(graph):
+    """One cycle of the graph as [a, b, ..., a], or None (tests/tools/test_imports.py
+    uses it too)."""
     state, stack = {}, []
 
     def visit(n):

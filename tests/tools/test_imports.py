@@ -11,6 +11,8 @@ try:
     from . import kcb_tools_testutil as U
 except ImportError:
     import kcb_tools_testutil as U
+# one cycle finder for both graph checks: the kernels/ include graph's
+from tests.check_kernels_layers import find_cycle  # noqa: E402
 
 TOOLS = os.path.join(U.REPO, "tools")
 ENTRY_POINTS = ("report", "compare")  # tools/ scripts without .py
@@ -64,32 +66,6 @@ def graph(files):
         with open(f, encoding="utf-8") as fh:
             g[name] = imports(fh.read(), name, f.endswith("__init__.py"), modules)
     return g
-
-
-def find_cycle(g):
-    """One cycle of the graph as [a, b, ..., a], or None."""
-    state, stack = {}, []
-
-    def visit(n):
-        state[n] = "open"
-        stack.append(n)
-        for m in sorted(g.get(n, ())):
-            if state.get(m) == "open":
-                return stack[stack.index(m):] + [m]
-            if m not in state:
-                c = visit(m)
-                if c:
-                    return c
-        stack.pop()
-        state[n] = "done"
-        return None
-
-    for n in sorted(g):
-        if n not in state:
-            c = visit(n)
-            if c:
-                return c
-    return None
 
 
 class ImportGraph(unittest.TestCase):
