@@ -3,6 +3,7 @@
 each, and print how much each record's median moves between runs.
 
     bench/precision.py BUILD_DIR [--runs 5] [--cpu N] [--no-gbench] [--keep DIR]
+                       [-- KCB_BENCH_ARGS...]   (e.g. -- --pages 4k)
 
 Spread of a record = (max - min) of its per-run medians; the bar (issue 5) is
 spread <= 2% of the median or <= 0.3 unit, whichever is larger.  kcb_bench
@@ -34,11 +35,11 @@ def spread(values):
     return med, sp, rel, sp <= max(BAR_REL * abs(med), BAR_ABS)
 
 
-def run_ours(exe, runs, cpu, tmp):
+def run_ours(exe, runs, cpu, tmp, extra=()):
     per = {}  # (model, scenario, variant) -> unit -> [median per run]
     for i in range(runs):
         out = os.path.join(tmp, f"ours{i}.json")
-        cmd = [exe, "--out", out] + (["--cpu", str(cpu)] if cpu is not None else [])
+        cmd = [exe, "--out", out] + (["--cpu", str(cpu)] if cpu is not None else []) + list(extra)
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode:
             sys.exit(f"precision: {' '.join(cmd)} failed: {r.stderr.strip().splitlines()[-1:]}")
@@ -89,6 +90,8 @@ def main():
     ap.add_argument("--cpu", type=int, default=None, help="pin both to this CPU")
     ap.add_argument("--no-gbench", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="keep each run's JSON in DIR")
+    ap.add_argument("bench_args", nargs="*", metavar="-- KCB_BENCH_ARGS",
+                    help="passed to every kcb_bench run (after --), e.g. -- --pages 4k")
     a = ap.parse_args()
     ours_exe = os.path.join(a.build, "bench", "kcb_bench")
     gb_exe = os.path.join(a.build, "bench", "kcb_gbench")
@@ -102,7 +105,7 @@ def main():
             sys.exit(f"precision: --keep {a.keep}: {e.strerror}")
     with tempfile.TemporaryDirectory() as tmp:
         where = a.keep or tmp
-        ours = run_ours(ours_exe, a.runs, a.cpu, where)
+        ours = run_ours(ours_exe, a.runs, a.cpu, where, a.bench_args)
         gb = run_gbench(gb_exe, a.runs, a.cpu, where) if with_gb else {}
 
     print(f"{a.runs} back-to-back runs; spread = max - min of the per-run medians "
