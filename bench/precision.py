@@ -90,9 +90,11 @@ def main():
     ap.add_argument("--cpu", type=int, default=None, help="pin both to this CPU")
     ap.add_argument("--no-gbench", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="keep each run's JSON in DIR")
-    ap.add_argument("bench_args", nargs="*", metavar="-- KCB_BENCH_ARGS",
-                    help="passed to every kcb_bench run (after --), e.g. -- --pages 4k")
-    a = ap.parse_args()
+    # argparse cannot take "-- --opt" after a positional: split it off first
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    a = ap.parse_args(argv[:cut])
+    a.bench_args = argv[cut + 1:]
     ours_exe = os.path.join(a.build, "bench", "kcb_bench")
     gb_exe = os.path.join(a.build, "bench", "kcb_gbench")
     if not os.access(ours_exe, os.X_OK):
