@@ -264,20 +264,32 @@ static void kcb_cpu(struct kunit *test)
 #endif
 }
 
-static int kcb_suite_init(struct kunit_suite *suite)
+/*
+ * The cache is set up, and the runtime_const sites patched with its
+ * address, in an early initcall: before smp_init(), while the text (and on
+ * arm64 its linear alias, which the fixup writes) is still writable, as
+ * dcache_init() patches its own constants early in start_kernel().
+ */
+static int kcb_cache_err = -EAGAIN;
+
+static int __init kcb_cache_init(void)
 {
 	struct kmem_cache_args args = { .align = 0 };
-	int err;
 
-	err = kmem_cache_setup(KCB_STATIC_CACHE, "kcb_bench", KCB_OBJ_SIZE, &args, 0);
-	if (err)
-		return err;
+	kcb_cache_err = kmem_cache_setup(KCB_STATIC_CACHE, "kcb_bench", KCB_OBJ_SIZE, &args, 0);
+	if (kcb_cache_err)
+		return 0;
 	kcb_cachep = KCB_STATIC_CACHE;
 #ifdef KCB_RUNTIME_CONST
-	/* kernel text is still writable: KUnit runs before mark_readonly() */
 	runtime_const_init(ptr, kcb_cachep);
 #endif
 	return 0;
+}
+early_initcall(kcb_cache_init);
+
+static int kcb_suite_init(struct kunit_suite *suite)
+{
+	return kcb_cache_err;
 }
 
 /* the static instance really is where the pointer and the constant point */
