@@ -18,8 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from kcbench import results  # noqa: E402
 from kcbench.io import KcbError  # noqa: E402
-from kcbench.kernel.exec import figures, kunit_parse, run, slab_setup  # noqa: E402
-from kcbench.kernel.exec.kbuild_exec import ExecError  # noqa: E402
+from kcbench.kernel.exec import figures, kunit_parse, run, slab_setup, suite  # noqa: E402
 from kcbench.kernel.transform import TransformError  # noqa: E402
 from kcbench.report.views.kernel_exec import exec_blocks  # noqa: E402
 from kcbench.report.markdown import to_markdown  # noqa: E402
@@ -88,6 +87,15 @@ class SlabSetup(unittest.TestCase):
         self.assertIn("WARN_ON_ONCE(__is_kernel((unsigned long)s))", c)
         self.assertIn("int __kmem_cache_setup_args(struct kmem_cache *s", c)
         self.assertIn("#include <asm/sections.h>", c)
+
+    def test_a_tree_too_old_for_the_suite(self):
+        texts = {"tools/testing/kunit/kunit.py": "", "include/kunit/test.h": "kunit_skip suite_init",
+                 "include/linux/slab.h": SLAB_H}
+        self.assertIsNone(suite.kunit_capable(texts.get))
+        old = dict(texts, **{"include/linux/slab.h": "struct kmem_cache *kmem_cache_create("})
+        self.assertIn("needs 6.12 or later", suite.kunit_capable(old.get))
+        del texts["tools/testing/kunit/kunit.py"]
+        self.assertIn("no tools/testing/kunit/kunit.py", suite.kunit_capable(texts.get))
 
     def test_a_tree_that_does_not_fit_is_named(self):
         with self.assertRaisesRegex(TransformError, "mm/slab_common.c: __kmem_cache_alias call"):

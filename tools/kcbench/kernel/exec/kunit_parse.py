@@ -5,7 +5,8 @@
 parse(text, where) -> Run, or ParseError naming the line: an unknown or
 garbled kcb line, a variant or scenario not in vocab.py, a missing begin,
 output cut short before "end", or a KUnit failure of the suite.  Per-op
-values come in milli-units (integers) and are returned divided by 1000.
+values come in milli-units (signed integers: an interrupt in an N run
+makes N vs 2N negative) and are returned divided by 1000.
 Nothing is written here: the caller writes results only from a whole Run."""
 import re
 from dataclasses import dataclass, field
@@ -49,8 +50,6 @@ def _ints(words, where, lineno):
         v = [int(w) for w in words]
     except ValueError:
         raise ParseError(f"{where}:{lineno}: not an integer in '{' '.join(words)[:60]}'") from None
-    if any(x < 0 for x in v):
-        raise ParseError(f"{where}:{lineno}: negative value")
     return v
 
 
@@ -121,7 +120,7 @@ def parse(text, where):
             if len(rest) < 4:
                 raise ParseError(f"{where}:{lineno}: {what} needs <round> <scenario> <variant> values")
             rnd = _ints(rest[:1], where, lineno)[0]
-            if rnd >= run.rounds:
+            if not 0 <= rnd < run.rounds:
                 raise ParseError(f"{where}:{lineno}: round {rnd} >= rounds {run.rounds}")
             scen = _known(rest[1], SCENARIOS, "scenario", where, lineno)
             var = _known(rest[2], VARIANTS, "variant", where, lineno)
@@ -136,6 +135,8 @@ def parse(text, where):
             if len(rest) != 4:
                 raise ParseError(f"{where}:{lineno}: window needs <round> <scenario> <variant> <n>")
             rnd, n = _ints([rest[0], rest[3]], where, lineno)
+            if rnd < 0 or n < 1:
+                raise ParseError(f"{where}:{lineno}: window round or n out of range")
             scen = _known(rest[1], SCENARIOS, "scenario", where, lineno)
             var = rest[2] if rest[2] == EMPTY else _known(rest[2], VARIANTS, "variant", where, lineno)
             run.windows.append((rnd, scen, var, n))

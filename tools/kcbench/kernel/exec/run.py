@@ -80,8 +80,9 @@ def model_timings(root, model_run):
         ctx = doc.get("context", {})
         if doc.get("kind") != "measured" or ctx.get("execution") != "native":
             continue
-        if ctx.get("config", MODEL_CONFIG) != MODEL_CONFIG:
-            continue
+        if ctx.get("config", MODEL_CONFIG) != MODEL_CONFIG or \
+                not any(r.get("model") == MODEL for r in doc.get("records", [])):
+            continue  # another config, or not the model (the UML records)
         best = (path, doc)
         break
     if not best:

@@ -173,14 +173,14 @@ static noinline void kcb_mark_end(void)
 
 /* one "# kcb: <what> <a> <b> v..." line (the parser's input) */
 static void kcb_values(struct kunit *test, const char *what, const char *a, const char *b,
-		       const u64 *v, unsigned int n)
+		       const s64 *v, unsigned int n)
 {
 	char buf[KCB_PER_LINE * 22 + 64];
 	int len = scnprintf(buf, sizeof(buf), "%s %s %s", what, a, b);
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		len += scnprintf(buf + len, sizeof(buf) - len, " %llu", v[i]);
+		len += scnprintf(buf + len, sizeof(buf) - len, " %lld", v[i]);
 	kunit_log(KERN_INFO, test, "\t# kcb: %s\n", buf);
 }
 
@@ -217,7 +217,7 @@ static void kcb_calibrate(struct kunit *test, const char *when, unsigned int tri
 {
 	static const char *const chains[] = { "add", "mul" };
 	unsigned long m = 2000, sink = 1;
-	u64 v[KCB_PER_LINE];
+	s64 v[KCB_PER_LINE];
 	unsigned int c, t, k;
 
 	sink = kcb_add_chain(1000 * m, sink, 1);	/* warm-up, ~20 ms */
@@ -231,7 +231,8 @@ static void kcb_calibrate(struct kunit *test, const char *when, unsigned int tri
 				t1 = kcb_ticks();
 				sink = c ? kcb_mul_chain(2 * m, sink | 1, 1) : kcb_add_chain(2 * m, sink, 1);
 				t2 = kcb_ticks();
-				v[k] = div64_u64(((t2 - t1) - (t1 - t0)) * 1000, KCB_LINKS * m);
+				/* signed: an interrupt in the N run makes it negative */
+				v[k] = div64_s64((s64)((t2 - t1) - (t1 - t0)) * 1000, KCB_LINKS * m);
 			}
 			kcb_values(test, "calib", when, chains[c], v, k);
 		}
@@ -348,8 +349,8 @@ static u64 kcb_run(const struct kcb_variant *v, unsigned int scen, unsigned long
 	return kcb_ticks() - t0;
 }
 
-/* milli-ticks per op, N vs 2N, the order alternating with k */
-static u64 kcb_sample(const struct kcb_variant *v, unsigned int scen, unsigned int k)
+/* milli-ticks per op, N vs 2N, the order alternating with k (signed) */
+static s64 kcb_sample(const struct kcb_variant *v, unsigned int scen, unsigned int k)
 {
 	u64 a, b;
 
@@ -360,7 +361,7 @@ static u64 kcb_sample(const struct kcb_variant *v, unsigned int scen, unsigned i
 		b = kcb_run(v, scen, nops);
 		a = kcb_run(v, scen, 2 * nops);
 	}
-	return a > b ? div64_u64((a - b) * 1000, nops) : 0;
+	return div64_s64((s64)(a - b) * 1000, nops);
 }
 
 /*
@@ -370,7 +371,7 @@ static u64 kcb_sample(const struct kcb_variant *v, unsigned int scen, unsigned i
  */
 static void kcb_time(struct kunit *test)
 {
-	u64 (*body)[KCB_PER_LINE], (*empty)[KCB_PER_LINE];
+	s64 (*body)[KCB_PER_LINE], (*empty)[KCB_PER_LINE];
 	unsigned int r, s, i, k, spr = min_t(unsigned int, samples, KCB_PER_LINE);
 
 	if (strcmp(mode, "time"))
