@@ -224,6 +224,16 @@ class Command(unittest.TestCase):
         md = to_markdown(exec_blocks(doc))
         self.assertIn("qemu-insns", md)
 
+    def test_report_reader_refuses_another_kind(self):
+        from kcbench.report.load import load_exec
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        p = os.path.join(d, "exec.json")
+        with open(p, "w") as f:
+            f.write('{"schema_version": 1, "kind": "kernel", "context": {}, "arches": {}}')
+        with self.assertRaisesRegex(KcbError, "want 'kernel_exec'"):
+            load_exec(p)
+
     def test_missing_cross_compiler_is_one_line(self):
         out = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, out)

@@ -12,7 +12,7 @@ import statistics
 
 from ...io import KcbError
 from ...vocab import QEMU_INSNS_UNIT
-from .kunit_parse import EMPTY
+from .kunit_parse import EMPTY, EXEC_SCENARIOS
 
 EXEC_MODEL = "slub_6.12"        # records of the real allocator (not the model)
 UML_SOURCE = "UML, real slub.c, native core"
@@ -87,7 +87,7 @@ def measured(run, context):
                                            "checked against imul" if tpc else cal["why"])),
                calibration=cal)
     recs, per = [], {}
-    for scen in ("callsite", "latency"):
+    for scen in EXEC_SCENARIOS:
         for var in run.variants:
             vals, over = _per_op(run, scen, var)
             per[(scen, var)] = vals
@@ -103,7 +103,7 @@ def measured(run, context):
                              symbol=f"kcb_{scen}__{var}", n=run.n,
                              samples_taken=len(vals), samples_used=len(vals)))
     deltas = []
-    for scen in ("callsite", "latency"):
+    for scen in EXEC_SCENARIOS:
         base = {(r, k): v for r, k, v in per[(scen, "static")]} if "static" in run.variants else {}
         for var in run.variants:
             if var == "static" or not base:
@@ -133,7 +133,7 @@ def counts(run, windows, where):
         best[key] = (min(old[0], total), min(old[1], hot)) if old else (total, hot)
     out = {}
     n1 = run.n
-    for scen in ("callsite", "latency"):
+    for scen in EXEC_SCENARIOS:
         def per_op(var):
             a, b = best.get((scen, var, n1)), best.get((scen, var, 2 * n1))
             if not a or not b:

@@ -14,11 +14,12 @@ import time
 
 from .. import kbuild, tree
 from . import suite
+from .suite import UML
 
 # arch (results/ name) -> kunit.py --arch, cross prefix, image, qemu, machine,
 # console; "um" is UML on x86_64 (timings, not instruction counts)
 ARCHES = {
-    "um": dict(karch="um", results_arch="x86_64", cross="", image="linux", qemu=None),
+    UML: dict(karch=UML, results_arch="x86_64", cross="", image="linux", qemu=None),
     "x86_64": dict(karch="x86_64", results_arch="x86_64", cross="", image="arch/x86/boot/bzImage",
                    qemu=["qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64", "-m", "1G"],
                    console="ttyS0", src_arch="x86"),

@@ -18,6 +18,7 @@ KCB_LINE = re.compile(r"#\s*kcb:\s*(.*?)\s*$")
 KUNIT_RESULT = re.compile(r"^\s*(not ok|ok) \d+ (kcb_slab)\b(.*)$")
 EMPTY = "empty"   # the suite's empty twin of every op
 CHAINS = ("add", "mul")
+EXEC_SCENARIOS = ("callsite", "latency")  # the suite's kcb_scenarios[]
 CALIB_WHEN = ("start", "round", "end")
 
 
@@ -169,7 +170,7 @@ def _check_complete(run, where):
         if len(per) != run.rounds:
             miss = min(set(range(run.rounds)) - set(per))
             raise ParseError(f"{where}: {kind} {scen} {var}: round {miss} missing")
-    for scen in ("callsite", "latency"):
+    for scen in EXEC_SCENARIOS:
         for var in run.variants:
             for kind in ("body", "empty"):
                 if (kind, scen, var) not in run.times:

@@ -24,7 +24,7 @@ from ...report.views.kernel_exec import exec_blocks
 from ...vocab import QEMU_INSNS_UNIT
 from .. import tree
 from . import boot, figures, kbuild_exec, kunit_parse, suite
-from .kbuild_exec import ARCHES, ExecError
+from .kbuild_exec import ARCHES, UML, ExecError
 
 DEFAULT_ARCHES = "um,x86_64,arm64"
 EXEC_SCHEMA_VERSION = 1
@@ -90,7 +90,7 @@ def model_timings(root, model_run):
     path, doc = best
     out = {}
     for r in doc.get("records", []):
-        if r.get("model") == MODEL and r.get("scenario") in ("callsite", "latency"):
+        if r.get("model") == MODEL and r.get("scenario") in kunit_parse.EXEC_SCENARIOS:
             m = r["metrics"].get(r["primary"])
             if m:
                 out[(r["scenario"], r["variant"])] = (r["primary"], m["median"])
@@ -108,7 +108,7 @@ def model_counts(root, arch):
     out = {}
     for r in (doc.get("qemu") or {}).get("records", []):
         if r.get("model") == MODEL and r.get("config", MODEL_CONFIG) == MODEL_CONFIG \
-                and r.get("fn") in ("callsite", "latency"):
+                and r.get("fn") in kunit_parse.EXEC_SCENARIOS:
             out[(r["fn"], r["variant"])] = dict(insns_per_op=r["insns_per_op"],
                                                 site_insns_per_op=r["hotpath_insns_per_op"])
     return out, os.path.relpath(path, root)
@@ -186,10 +186,10 @@ def run_exec(args, src, origin, version, root, argv):
                          build="built" if built else "cached (inputs unchanged)",
                          runtime_const=("supported (patched at boot)"
                                         if kbuild_exec.has_runtime_const(src, arch) else
-                                        "no support in UML" if arch == "um"
+                                        "no support in UML" if arch == UML
                                         else "no kernel support in this tree"),
                          config={k: cfg.get(k, "n") for k in suite.RECORDED})
-            if arch == "um":
+            if arch == UML:
                 measured, run_s = _uml(arch, objdir, logdir, cfg, version, root, argv)
                 name = "x86_64-uml.json"
                 files[os.path.join(out, name)] = json_text(measured, indent=1)

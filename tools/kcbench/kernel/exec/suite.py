@@ -26,7 +26,8 @@ MAKEFILE = "mm/Makefile"
 OPTIONS = {SYMBOL: "y", "KUNIT": "y", "SLUB": "y", "SLAB_FREELIST_HARDENED": "y",
            "INIT_ON_ALLOC_DEFAULT_ON": "y", "CGROUPS": "y", "MEMCG": "y",
            "PREEMPT_VOLUNTARY": "y"}
-NOT_ON = {"um": ("CGROUPS", "MEMCG")}
+UML = "um"   # the kernel's ARCH=um: user-mode Linux on the x86_64 host, not a results arch
+NOT_ON = {UML: ("CGROUPS", "MEMCG")}  # by kunit.py --arch
 RECORDED = ("SLUB", "SLAB_FREELIST_HARDENED", "INIT_ON_ALLOC_DEFAULT_ON", "MEMCG",
             "PREEMPT_VOLUNTARY", "PREEMPT_DYNAMIC", "SLUB_DEBUG", "KFENCE", "CC_VERSION_TEXT")
 
