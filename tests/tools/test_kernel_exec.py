@@ -2,8 +2,10 @@
 """tools/kernel --exec without a kernel build: the in-place creation
 transform on 6.12-shaped snippets, and the KUnit output parser, figures
 and report on console logs recorded from real runs of the suite
-(tests/tools/fixtures/kernel_exec/, produced by tools/kernel --exec with
-fewer rounds: UML on the development VM, x86_64 under qemu-system TCG)."""
+(tests/tools/fixtures/kernel_exec/: the kernels tools/kernel --exec built,
+booted by hand with fewer rounds, kcb_slab_kunit.rounds=3 for UML on the
+development VM and rounds=2 for x86_64 under qemu-system TCG with the
+plugin; *-windows.txt is the plugin's report)."""
 import io
 import os
 import shutil
@@ -245,6 +247,18 @@ class Command(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertEqual(err.getvalue().strip(),
                          "tools/kernel --exec: arm64: missing package gcc-aarch64-linux-gnu")
+
+    def test_a_kernel_that_does_not_boot_is_one_line(self):
+        from kcbench.kernel.exec import boot
+        from kcbench.kernel.exec.kbuild_exec import ExecError
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        log = os.path.join(d, "console.log")
+        with self.assertRaisesRegex(ExecError, r"failed to boot or run the suite \(exit 1: Kernel panic"):
+            boot._console(["sh", "-c", "echo 'Kernel panic - not syncing'; exit 1"], log, 10, "k")
+        with self.assertRaisesRegex(ExecError, "did not finish within 1 s"):
+            boot._console(["sleep", "5"], log, 1, "k")
+        self.assertTrue(os.path.isfile(log))
 
     def test_unknown_arch(self):
         args = mock.Mock(arch="vax", out=None, cache="/nonexistent", rebuild=False, model_run=None)

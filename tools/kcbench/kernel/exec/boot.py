@@ -23,7 +23,7 @@ OP_PREFIXES = ("kcb_callsite__", "kcb_latency__")
 
 def run_uml(objdir, log, timeout, rounds):
     """mode=time under UML; the console text."""
-    cmd = [os.path.join(objdir, "linux"), "mem=256M", "console=tty", "kunit_shutdown=halt",
+    cmd = [os.path.join(os.path.abspath(objdir), "linux"), "mem=256M", "console=tty", "kunit_shutdown=halt",
            "kcb_slab_kunit.mode=time", f"kcb_slab_kunit.rounds={rounds}"] + SUITE_ARGS
     return _console(cmd, log, timeout, "UML kernel")
 
@@ -72,6 +72,7 @@ def run_tcg(arch, objdir, workdir, log, timeout, rounds, nops):
     """mode=count under qemu-system TCG with the plugin.  Returns (console
     text, [(total, hot)] per window, qemu version)."""
     a = ARCHES[arch]
+    objdir, workdir = os.path.abspath(objdir), os.path.abspath(workdir)  # qemu runs elsewhere
     syms = symbols(os.path.join(objdir, "vmlinux"))
     os.makedirs(workdir, exist_ok=True)
     try:
