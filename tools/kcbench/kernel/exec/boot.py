@@ -49,8 +49,9 @@ def _console(cmd, log, timeout, what):
     return text
 
 
-def symbols(vmlinux):
-    """{name: (start, end)} of the markers and the suite's op functions."""
+def symbols(vmlinux, extra=()):
+    """{name: (start, end)} of the markers, the suite's op functions and
+    the functions named in extra."""
     want = {}
     try:
         with open(vmlinux, "rb") as f:
@@ -58,7 +59,8 @@ def symbols(vmlinux):
             if st is None:
                 raise ExecError(f"{vmlinux}: no symbol table")
             for s in st.iter_symbols():
-                if s.name in MARKERS or s.name.startswith(OP_PREFIXES) and s["st_info"]["type"] == "STT_FUNC":
+                if s.name in MARKERS or (s.name.startswith(OP_PREFIXES) or s.name in extra) \
+                        and s["st_info"]["type"] == "STT_FUNC":
                     want[s.name] = (s["st_value"], s["st_value"] + s["st_size"])
     except OSError as e:
         raise ExecError(f"{vmlinux}: cannot read: {e.strerror}") from None
@@ -68,12 +70,18 @@ def symbols(vmlinux):
     return want
 
 
-def run_tcg(arch, objdir, workdir, log, timeout, rounds, nops):
-    """mode=count under qemu-system TCG with the plugin.  Returns (console
-    text, [(total, hot)] per window, qemu version)."""
+def run_tcg(arch, objdir, workdir, log, timeout, rounds, nops, hot=None):
+    """mode=count under qemu-system TCG with the plugin.  hot: the function
+    names whose bodies count as hot (default: the suite's op symbols).
+    Returns (console text, [(total, hot)] per window, qemu version)."""
     a = ARCHES[arch]
     objdir, workdir = os.path.abspath(objdir), os.path.abspath(workdir)  # qemu runs elsewhere
-    syms = symbols(os.path.join(objdir, "vmlinux"))
+    syms = symbols(os.path.join(objdir, "vmlinux"), hot or ())
+    if hot:
+        miss = [h for h in hot if h not in syms]
+        if miss:
+            raise ExecError(f"{objdir}/vmlinux: no function {miss[0]}")
+        syms = {n: r for n, r in syms.items() if n in MARKERS or n in hot}
     os.makedirs(workdir, exist_ok=True)
     try:
         plugin = static_qemu.build_plugin(os.path.join(workdir, "plugin"))

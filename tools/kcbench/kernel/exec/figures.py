@@ -119,6 +119,22 @@ def measured(run, context):
     return dict(schema_version=1, kind="measured", context=ctx, records=recs, deltas=deltas)
 
 
+def entry_counts(counts_, entry_run, entry_windows, where):
+    """Add to counts_ the instructions inside the allocator's entry
+    functions (ENTRY_FUNCTIONS' bodies, from a second boot whose hot
+    ranges are those) and in the functions they call, per op."""
+    inner = counts(entry_run, entry_windows, where)
+    for scen, per in counts_.items():
+        for var, c in per.items():
+            body = inner[scen][var]["site_insns_per_op"]
+            c["entry_insns_per_op"] = body
+            c["callee_insns_per_op"] = c["allocator_insns_per_op"] - body
+    return counts_
+
+
+ENTRY_FUNCTIONS = ("kmem_cache_alloc_noprof", "kmem_cache_free")
+
+
 def counts(run, windows, where):
     """qemu-insns per op of a count run.  windows: the plugin's [(total,
     hot)] in order, hot = inside the suite's op symbols.  Returns

@@ -144,10 +144,14 @@ def _tcg(arch, objdir, workdir, logdir):
         f"{TCG_ROUNDS} rounds)")
     log = os.path.join(logdir, f"{arch}-console.log")
     text, wins, qv = boot.run_tcg(arch, objdir, workdir, log, TCG_TIMEOUT, TCG_ROUNDS, TCG_NOPS)
-    run_s = time.time() - t0
     say(f"{arch}: parse")
-    run = kunit_parse.parse(text, log)
-    return figures.counts(run, wins, log), qv, run_s
+    counts = figures.counts(kunit_parse.parse(text, log), wins, log)
+    say(f"{arch}: boot + run again, hot ranges {' and '.join(figures.ENTRY_FUNCTIONS)}")
+    log2 = os.path.join(logdir, f"{arch}-console-entry.log")
+    text, wins, _ = boot.run_tcg(arch, objdir, workdir, log2, TCG_TIMEOUT, TCG_ROUNDS, TCG_NOPS,
+                                 hot=figures.ENTRY_FUNCTIONS)
+    figures.entry_counts(counts, kunit_parse.parse(text, log2), wins, log2)
+    return counts, qv, time.time() - t0
 
 
 def run_exec(args, src, origin, version, root, argv):
@@ -213,7 +217,9 @@ def run_exec(args, src, origin, version, root, argv):
                 counts, qv, run_s = _tcg(arch, objdir, os.path.join(args.cache, "exec", "tcg", arch),
                                          logdir)
                 mc, mpath = model_counts(root, ARCHES[arch]["results_arch"])
+                q = ARCHES[arch]["qemu"]
                 entry.update(source=figures.TCG_SOURCE, qemu_version=qv, counts=counts,
+                             qemu_cpu=q[q.index("-cpu") + 1],
                              model=dict(source=mpath, counts={f"{s}/{v}": x for (s, v), x in mc.items()}))
             entry.update(status="ok", run_seconds=round(run_s, 1),
                          total_seconds=round(time.time() - t0, 1))

@@ -19,6 +19,10 @@ WHY_INSNS = ("the model reimplements the fast path alone; the real op also runs 
              "(slab_pre_alloc_hook, slab_post_alloc_hook with the init_on_alloc memset, "
              "the free's virt_to_slab and cache checks), and its own per-CPU and "
              "call sequences for the arch")
+WHY_RC_SITE = ("runtime_const_ptr() is an asm statement, which the compiler cannot "
+               "re-emit after a call, so it keeps the value in a callee-saved register "
+               "across kmem_cache_alloc (a save, a restore, a move), where it re-emits "
+               "the static address and reloads the pointer")
 WHY_UML = ("UML differs from the model's build in ways that move these figures: its "
            "per-CPU ops are asm-generic, so the fast path's this_cpu_try_cmpxchg128 "
            "(cmpxchg16b in the model and on x86) is an irq save/restore, calls to "
@@ -79,7 +83,7 @@ def _uml_blocks(arch, a, level):
 def _tcg_blocks(arch, a, level):
     out = [("h", level + 1, f"Real SLUB executed, {arch}: {a.get('source', '')}")]
     out.append(("p", f"qemu-insns per alloc+free pair (an instruction count, never a time), "
-                     f"QEMU {a.get('qemu_version') or '?'}; the minimum of each window over the "
+                     f"QEMU {a.get('qemu_version') or '?'}, -cpu {a.get('qemu_cpu', '?')}; the minimum of each window over the "
                      f"rounds (an interrupt inside a window only adds), then 2N - N. runtime_const: "
                      f"{a.get('runtime_const', '-')}. Site = the op's own symbol "
                      f"(kcb_<scenario>__<variant>); op = site + everything it calls."))
@@ -104,12 +108,24 @@ def _tcg_blocks(arch, a, level):
     lines = []
     c = a.get("counts") or {}
     for scen in SCENARIOS:
+        s = c.get(scen, {}).get("static")
+        if s and "entry_insns_per_op" in s:
+            lines.append(f"{scen} static, where the op's {_n(s['insns_per_op'])} insns run: the "
+                         f"call site {_n(s['site_insns_per_op'])}, the bodies of "
+                         f"kmem_cache_alloc_noprof + kmem_cache_free {_n(s['entry_insns_per_op'])}, "
+                         f"the functions they call {_n(s['callee_insns_per_op'])}")
+    for scen in SCENARIOS:
         s = c.get(scen, {})
         if "static" in s:
             for v in ("pointer", "runtime_const"):
                 if v in s:
                     lines.append(f"{scen}: {v} - static = {_n(s[v]['insns_per_op'] - s['static']['insns_per_op'])} "
                                  f"insns per op (real slub.c)")
+            rc, st = s.get("runtime_const"), s["static"]
+            if rc and rc["site_insns_per_op"] > st["site_insns_per_op"]:
+                lines.append(f"{scen}: the runtime_const call site runs "
+                             f"{_n(rc['site_insns_per_op'] - st['site_insns_per_op'])} more insns "
+                             f"than static: {WHY_RC_SITE}")
     if far:
         lines.append(f"Model and real SLUB differ by more than {INSNS_CLOSE} insns per op: "
                      f"{', '.join(far)}: {WHY_INSNS}.")
