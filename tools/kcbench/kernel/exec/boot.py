@@ -14,6 +14,7 @@ from elftools.elf.elffile import ELFFile
 
 from ...io import KcbError
 from ...static import qemu as static_qemu
+from ...static.elf import parse_listing
 from .kbuild_exec import ARCHES, ExecError
 
 SUITE_ARGS = ["kunit.enable=1", "kunit.filter_glob=kcb_slab"]
@@ -68,6 +69,30 @@ def symbols(vmlinux, extra=()):
     if miss:
         raise ExecError(f"{vmlinux}: no symbol {miss[0]} (suite not built in?)")
     return want
+
+
+def op_listings(arch, objdir, scenario="callsite"):
+    """{variant: [instruction text]} of the suite's kcb_<scenario>__<v>
+    symbols in vmlinux (the cross objdump), as built: what the counts ran."""
+    objdump = ARCHES[arch]["cross"] + "objdump"
+    vmlinux = os.path.join(os.path.abspath(objdir), "vmlinux")
+    out = {}
+    for name, (start, end) in sorted(symbols(vmlinux).items()):
+        prefix = f"kcb_{scenario}__"
+        if not name.startswith(prefix) or name.endswith("__empty"):
+            continue
+        try:
+            r = subprocess.run([objdump, "-d", "-w", "--no-show-raw-insn",
+                                f"--start-address={start:#x}", f"--stop-address={end:#x}", vmlinux],
+                               capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise ExecError(f"{objdump} not found") from None
+        if r.returncode:
+            raise ExecError(f"{objdump} failed on {vmlinux}")
+        insns = [i.text for sect in parse_listing(r.stdout, ARCHES[arch]["results_arch"]).values()
+                 for i in sect if not i.mnem.startswith(".")]
+        out[name[len(prefix):]] = insns
+    return out
 
 
 def run_tcg(arch, objdir, workdir, log, timeout, rounds, nops, hot=None):

@@ -217,6 +217,7 @@ def run_exec(args, src, origin, version, root, argv):
                 counts, qv, run_s = _tcg(arch, objdir, os.path.join(args.cache, "exec", "tcg", arch),
                                          logdir)
                 mc, mpath = model_counts(root, ARCHES[arch]["results_arch"])
+                entry["callsite_listing"] = boot.op_listings(arch, objdir)
                 q = ARCHES[arch]["qemu"]
                 entry.update(source=figures.TCG_SOURCE, qemu_version=qv, counts=counts,
                              qemu_cpu=q[q.index("-cpu") + 1],

@@ -19,10 +19,6 @@ WHY_INSNS = ("the model reimplements the fast path alone; the real op also runs 
              "(slab_pre_alloc_hook, slab_post_alloc_hook with the init_on_alloc memset, "
              "the free's virt_to_slab and cache checks), and its own per-CPU and "
              "call sequences for the arch")
-WHY_RC_SITE = ("runtime_const_ptr() is an asm statement, which the compiler cannot "
-               "re-emit after a call, so it keeps the value in a callee-saved register "
-               "across kmem_cache_alloc (a save, a restore, a move), where it re-emits "
-               "the static address and reloads the pointer")
 WHY_UML = ("UML differs from the model's build in ways that move these figures: its "
            "per-CPU ops are asm-generic, so the fast path's this_cpu_try_cmpxchg128 "
            "(cmpxchg16b in the model and on x86) is an irq save/restore, calls to "
@@ -121,11 +117,10 @@ def _tcg_blocks(arch, a, level):
                 if v in s:
                     lines.append(f"{scen}: {v} - static = {_n(s[v]['insns_per_op'] - s['static']['insns_per_op'])} "
                                  f"insns per op (real slub.c)")
-            rc, st = s.get("runtime_const"), s["static"]
-            if rc and rc["site_insns_per_op"] > st["site_insns_per_op"]:
-                lines.append(f"{scen}: the runtime_const call site runs "
-                             f"{_n(rc['site_insns_per_op'] - st['site_insns_per_op'])} more insns "
-                             f"than static: {WHY_RC_SITE}")
+
+    for v, insns in (a.get("callsite_listing") or {}).items():
+        lines.append(f"kcb_callsite__{v} as built (objdump of vmlinux; the runtime_const "
+                     f"immediate before its boot-time patch): " + "; ".join(insns))
     if far:
         lines.append(f"Model and real SLUB differ by more than {INSNS_CLOSE} insns per op: "
                      f"{', '.join(far)}: {WHY_INSNS}.")
