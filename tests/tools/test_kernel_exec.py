@@ -210,6 +210,7 @@ class Command(unittest.TestCase):
         with mock.patch.object(run.kbuild_exec, "build", return_value=(out, False, 0.0, {})), \
                 mock.patch.object(run.kbuild_exec, "missing_tools", return_value=None), \
                 mock.patch.object(run.boot, "run_uml", return_value=cut), \
+                mock.patch.object(run.boot, "op_listings", return_value={"static": ["ret"]}), \
                 mock.patch.object(run.boot, "run_tcg",
                                   return_value=(fixture("tcg-x86_64-console.txt"), wins, "7.2")), \
                 redirect_stderr(err), redirect_stdout(so):
@@ -225,6 +226,7 @@ class Command(unittest.TestCase):
         self.assertEqual(doc["arches"]["x86_64"]["status"], "ok")
         md = to_markdown(exec_blocks(doc))
         self.assertIn("qemu-insns", md)
+        self.assertIn("kcb\\_callsite\\_\\_static as built", md)
 
     def test_report_reader_refuses_another_kind(self):
         from kcbench.report.load import load_exec
