@@ -63,7 +63,7 @@ def _host_cpu():
 def model_timings(root, model_run):
     """The model's x86_64 timings (cpu_slab, distro) on this machine: the
     newest native run under results/runs, or model_run.  {(scen, var):
-    (unit, median)}, its path; ({}, None) when there is none."""
+    {unit: median}}, its path; ({}, None) when there is none."""
     if model_run:
         cands = glob.glob(os.path.join(model_run, "x86_64-*.json"))
     else:
@@ -91,9 +91,7 @@ def model_timings(root, model_run):
     out = {}
     for r in doc.get("records", []):
         if r.get("model") == MODEL and r.get("scenario") in kunit_parse.EXEC_SCENARIOS:
-            m = r["metrics"].get(r["primary"])
-            if m:
-                out[(r["scenario"], r["variant"])] = (r["primary"], m["median"])
+            out[(r["scenario"], r["variant"])] = {u: m["median"] for u, m in r["metrics"].items()}
     return out, os.path.relpath(path, root)
 
 
@@ -199,7 +197,7 @@ def run_exec(args, src, origin, version, root, argv):
                 files[os.path.join(out, name)] = json_text(measured, indent=1)
                 mt, mpath = model_timings(root, getattr(args, "model_run", None))
                 entry.update(source=figures.UML_SOURCE, measured=name, model=dict(
-                    source=mpath, timings={f"{s}/{v}": list(x) for (s, v), x in mt.items()}),
+                    source=mpath, timings={f"{s}/{v}": x for (s, v), x in mt.items()}),
                     calibration=measured["context"]["calibration"],
                     cpu=measured["context"]["cpu_model"],
                     records={f"{r['scenario']}/{r['variant']}": dict(

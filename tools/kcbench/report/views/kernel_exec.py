@@ -51,14 +51,14 @@ def _uml_blocks(arch, a, level):
     for scen in SCENARIOS:
         for v in VARIANTS:
             r = a.get("records", {}).get(f"{scen}/{v}")
-            m = mt.get(f"{scen}/{v}")
+            m = (mt.get(f"{scen}/{v}") or {}).get(unit)   # the model in the same unit
             if r is None:
                 why = a.get("runtime_const") if v == "runtime_const" else "not measured"
-                rows.append([scen, v, why, "-", _n(m[1]) if m else "-", "-"])
+                rows.append([scen, v, why, "-", _n(m), "-"])
                 continue
-            diff = (r["median"] - m[1]) if m and m[0] == r["unit"] else None
+            diff = r["median"] - m if m is not None else None
             rows.append([scen, v, _n(r["median"]), f"[{_n(r['ci95_lo'])}, {_n(r['ci95_hi'])}]",
-                         _n(m[1]) if m else "-", _n(diff)])
+                         _n(m), _n(diff)])
     out.append(("table", Table(f"Per alloc+free pair, median ({unit}); model: {model.get('source') or 'no model run found'}",
                                ["scenario", "variant", "real slub.c", "95% CI", "model cpu_slab", "real - model"],
                                rows, key=2)))
@@ -66,8 +66,9 @@ def _uml_blocks(arch, a, level):
     lines = [f"{k.replace('/', ' ')} - static: {_n(x['median'])} {x['unit']} "
              f"[{_n(x['ci95_lo'])}, {_n(x['ci95_hi'])}] (paired samples)" for k, x in sorted(d.items())]
     far = [f"{scen} {v}" for scen in SCENARIOS for v in VARIANTS
-           if (r := a.get("records", {}).get(f"{scen}/{v}")) and (m := mt.get(f"{scen}/{v}"))
-           and m[0] == r["unit"] and abs(r["median"] - m[1]) > CYCLES_CLOSE]
+           if (r := a.get("records", {}).get(f"{scen}/{v}"))
+           and (m := (mt.get(f"{scen}/{v}") or {}).get(unit)) is not None
+           and abs(r["median"] - m) > CYCLES_CLOSE]
     if far:
         lines.append(f"Model and real SLUB differ by more than {CYCLES_CLOSE:g} {unit} "
                      f"({', '.join(far)}). {WHY_UML}; and {WHY_INSNS}.")
