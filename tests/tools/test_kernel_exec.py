@@ -140,6 +140,12 @@ class Parser(unittest.TestCase):
         with self.assertRaisesRegex(kunit_parse.ParseError, "no '# kcb: begin' line"):
             kunit_parse.parse("Linux version 6.12\nKernel panic\n", "boot")
 
+    def test_missing_probe_round(self):
+        lines = [ln for ln in fixture("uml-console.txt").splitlines()
+                 if "# kcb: probe 1 latency" not in ln]
+        with self.assertRaisesRegex(kunit_parse.ParseError, "probe latency: round 1 missing"):
+            kunit_parse.parse("\n".join(lines), "uml")
+
     def test_failed_suite(self):
         text = fixture("uml-console.txt").replace("ok 1 kcb_slab", "not ok 1 kcb_slab")
         with self.assertRaisesRegex(kunit_parse.ParseError, "suite failed"):
@@ -159,6 +165,17 @@ class Figures(unittest.TestCase):
         self.assertTrue(all(x["note"] == figures.UML_SOURCE for x in doc["records"]))
         self.assertEqual({(d["scenario"], d["variant"]) for d in doc["deltas"]},
                          {("callsite", "pointer"), ("latency", "pointer")})
+
+    def test_contended_samples_are_set_aside(self):
+        r = kunit_parse.parse(fixture("uml-console.txt"), "uml")
+        best = min(p for ps in r.probes["callsite"].values() for p in ps)
+        r.probes["callsite"][0] = [2 * best] * len(r.probes["callsite"][0])  # round 0 contended
+        keep = figures.quiet_samples(r)["callsite"]
+        self.assertFalse(any(rnd == 0 for rnd, _ in keep))
+        doc = figures.measured(r, self.CTX)
+        rec = next(x for x in doc["records"] if x["scenario"] == "callsite")
+        self.assertLess(rec["samples_used"], rec["samples_taken"])
+        self.assertIn("callsite: ", doc["context"]["contention"])
 
     def test_references_that_disagree_mean_ticks_only(self):
         r = kunit_parse.parse(fixture("uml-console.txt"), "uml")

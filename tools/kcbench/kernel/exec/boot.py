@@ -22,19 +22,26 @@ MARKERS = ("kcb_mark_begin", "kcb_mark_end")
 OP_PREFIXES = ("kcb_callsite__", "kcb_latency__")
 
 
+def uml_cpu():
+    """The CPU UML is pinned to: the last allowed one, as kcb_bench pins."""
+    return max(os.sched_getaffinity(0))
+
+
 def run_uml(objdir, log, timeout, rounds):
-    """mode=time under UML; the console text."""
+    """mode=time under UML, pinned to uml_cpu(); the console text."""
     cmd = [os.path.join(os.path.abspath(objdir), "linux"), "mem=256M", "console=tty", "kunit_shutdown=halt",
            "kcb_slab_kunit.mode=time", f"kcb_slab_kunit.rounds={rounds}"] + SUITE_ARGS
-    return _console(cmd, log, timeout, "UML kernel")
+    cpu = uml_cpu()
+    return _console(cmd, log, timeout, "UML kernel",
+                    pin=lambda: os.sched_setaffinity(0, {cpu}))
 
 
-def _console(cmd, log, timeout, what):
+def _console(cmd, log, timeout, what, pin=None):
     with tempfile.TemporaryDirectory(prefix="kcb-exec-") as tmp:
         try:
             r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout, cwd=tmp,
-                               env=dict(os.environ, TMPDIR=tmp))
+                               env=dict(os.environ, TMPDIR=tmp), preexec_fn=pin)
             out, rc = r.stdout, r.returncode
         except subprocess.TimeoutExpired as e:
             out, rc = e.stdout or b"", None

@@ -39,6 +39,8 @@ class Run:
     calib: dict = field(default_factory=dict)
     # (kind body|empty, scenario, variant) -> {round: [ticks per op]}
     times: dict = field(default_factory=dict)
+    # scenario -> {round: [probe ticks of sample k]} (the contention probe)
+    probes: dict = field(default_factory=dict)
     # [(round, scenario, variant, n)] in window order
     windows: list = field(default_factory=list)
     symbols: list = field(default_factory=list)
@@ -132,6 +134,17 @@ def parse(text, where):
             per[rnd] = vals
             if var not in run.variants:
                 run.variants.append(var)
+        elif what == "probe":
+            if len(rest) < 4 or rest[2] != "all":
+                raise ParseError(f"{where}:{lineno}: probe needs <round> <scenario> all values")
+            rnd = _ints(rest[:1], where, lineno)[0]
+            if not 0 <= rnd < run.rounds:
+                raise ParseError(f"{where}:{lineno}: round {rnd} out of range")
+            scen = _known(rest[1], SCENARIOS, "scenario", where, lineno)
+            per = run.probes.setdefault(scen, {})
+            if rnd in per:
+                raise ParseError(f"{where}:{lineno}: probe {rnd} {scen} appears twice")
+            per[rnd] = _ints(rest[3:], where, lineno)
         elif what == "window":
             if len(rest) != 4:
                 raise ParseError(f"{where}:{lineno}: window needs <round> <scenario> <variant> <n>")
@@ -171,6 +184,9 @@ def _check_complete(run, where):
             miss = min(set(range(run.rounds)) - set(per))
             raise ParseError(f"{where}: {kind} {scen} {var}: round {miss} missing")
     for scen in EXEC_SCENARIOS:
+        got = run.probes.get(scen, {})
+        if len(got) != run.rounds:
+            raise ParseError(f"{where}: probe {scen}: round {min(set(range(run.rounds)) - set(got))} missing")
         for var in run.variants:
             for kind in ("body", "empty"):
                 if (kind, scen, var) not in run.times:

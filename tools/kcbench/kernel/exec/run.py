@@ -63,7 +63,8 @@ def _host_cpu():
 def model_timings(root, model_run):
     """The model's x86_64 timings (cpu_slab, distro) on this machine: the
     newest native run under results/runs, or model_run.  {(scen, var):
-    {unit: median}}, its path; ({}, None) when there is none."""
+    {unit: median}} (var "<v>-static": its paired delta), its path; ({},
+    None) when there is none."""
     if model_run:
         cands = glob.glob(os.path.join(model_run, "x86_64-*.json"))
     else:
@@ -92,6 +93,11 @@ def model_timings(root, model_run):
     for r in doc.get("records", []):
         if r.get("model") == MODEL and r.get("scenario") in kunit_parse.EXEC_SCENARIOS:
             out[(r["scenario"], r["variant"])] = {u: m["median"] for u, m in r["metrics"].items()}
+    for d in doc.get("deltas") or []:   # the model's paired variant - static
+        if d.get("model") == MODEL and d.get("scenario") in kunit_parse.EXEC_SCENARIOS \
+                and d.get("baseline") == "static":
+            out[(d["scenario"], d["variant"] + "-static")] = {
+                u: m["median"] for u, m in d["metrics"].items()}
     return out, os.path.relpath(path, root)
 
 
@@ -129,6 +135,9 @@ def _uml(arch, objdir, logdir, cfg, version, root, argv):
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                git_rev=_git_rev(root), command="tools/kernel " + " ".join(argv),
                cpu_family=run.cpu.get("family", fam), cpu_model_number=run.cpu.get("model", mod),
+               pinned_cpu=boot.uml_cpu(),
+               pin_note="the UML process (all its host threads) pinned to the last allowed CPU, "
+                        "as kcb_bench pins; no contention probe (kcb_bench's quiet-core check)",
                kernel_config={k: cfg.get(k, "n") for k in suite.RECORDED})
     doc = figures.measured(run, ctx)
     from ...results import validate
@@ -199,6 +208,7 @@ def run_exec(args, src, origin, version, root, argv):
                 entry.update(source=figures.UML_SOURCE, measured=name, model=dict(
                     source=mpath, timings={f"{s}/{v}": x for (s, v), x in mt.items()}),
                     calibration=measured["context"]["calibration"],
+                    contention=measured["context"]["contention"],
                     cpu=measured["context"]["cpu_model"],
                     records={f"{r['scenario']}/{r['variant']}": dict(
                         unit=r["primary"], median=r["metrics"][r["primary"]]["median"],

@@ -44,7 +44,8 @@ def _uml_blocks(arch, a, level):
                      f"{_n(cal.get('add_ticks_per_cycle'), 3)} ticks/cycle, imul chain "
                      f"{_n(cal.get('mul_ticks_per_cycle'), 3)}: "
                      + ("agree within 5%, figures in calibrated-cycles." if cal.get("tpc")
-                        else f"{cal.get('why') or 'not calibrated'}.")))
+                        else f"{cal.get('why') or 'not calibrated'}.")
+                     + (f" Samples: {a['contention']}." if a.get("contention") else "")))
     model = a.get("model") or {}
     mt = model.get("timings") or {}
     rows = []
@@ -63,8 +64,12 @@ def _uml_blocks(arch, a, level):
                                ["scenario", "variant", "real slub.c", "95% CI", "model cpu_slab", "real - model"],
                                rows, key=2)))
     d = a.get("deltas") or {}
-    lines = [f"{k.replace('/', ' ')} - static: {_n(x['median'])} {x['unit']} "
-             f"[{_n(x['ci95_lo'])}, {_n(x['ci95_hi'])}] (paired samples)" for k, x in sorted(d.items())]
+    lines = []
+    for k, x in sorted(d.items()):
+        m = (mt.get(f"{k}-static") or {}).get(x["unit"])
+        lines.append(f"{k.replace('/', ' ')} - static: {_n(x['median'])} {x['unit']} "
+                     f"[{_n(x['ci95_lo'])}, {_n(x['ci95_hi'])}] (paired samples); "
+                     f"model: {_n(m)}")
     far = [f"{scen} {v}" for scen in SCENARIOS for v in VARIANTS
            if (r := a.get("records", {}).get(f"{scen}/{v}"))
            and (m := (mt.get(f"{scen}/{v}") or {}).get(unit)) is not None
