@@ -7,6 +7,8 @@
 #   ./run_all.sh --export DIR  pack the built binaries + a runner (+ LAVA files) for lab machines
 #   ./run_all.sh kernel [--kernel-tree DIR] [--arch x86_64,arm64,s390x,riscv64] [--report-only]
 #                              the series' call sites in a real kernel tree (tools/kernel)
+#   ./run_all.sh kernel --exec [--arch um,x86_64,arm64]
+#                              the real mm/slub.c run in KUnit: UML timings, TCG insn counts
 # Options: --arch a,b,...  (default: all eight)   --quick (short measurement)
 set -u -o pipefail
 cd "$(dirname "$(readlink -f "$0")")" || exit 1

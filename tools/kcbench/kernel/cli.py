@@ -264,7 +264,12 @@ def model_sites(arch):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="tools/kernel", description=__doc__.splitlines()[0])
     ap.add_argument("--kernel-tree", help="a Linux source tree (default: Debian's linux-source-6.12)")
-    ap.add_argument("--arch", default=",".join(kbuild.ARCHES), help="comma list (default: all four)")
+    ap.add_argument("--arch", help="comma list (default: all four; --exec: um,x86_64,arm64)")
+    ap.add_argument("--exec", action="store_true",
+                    help="run the real mm/slub.c in the project's KUnit suite: UML timings, "
+                         "qemu-system TCG instruction counts (kernel/exec/)")
+    ap.add_argument("--model-run", help="--exec: the model's run folder to compare the UML "
+                                        "timings with (default: the newest under results/runs)")
     ap.add_argument("--out", help="output directory (default: results/runs/kernel-<stamp>)")
     ap.add_argument("--report-only", action="store_true",
                     help="no build: measure the cached objects and write the report")
@@ -273,9 +278,9 @@ def main(argv=None):
                          "files and .config are unchanged; edits elsewhere in the tree need this)")
     ap.add_argument("--cache", default=os.path.join(ROOT, "build", "kernel"))
     args = ap.parse_args(argv)
-    arches = [a for a in args.arch.split(",") if a]
+    arches = [a for a in (args.arch or ",".join(kbuild.ARCHES)).split(",") if a]
     bad = [a for a in arches if a not in kbuild.ARCHES]
-    if bad:
+    if bad and not args.exec:
         print(f"tools/kernel: unknown arch {bad[0]} (known: {', '.join(kbuild.ARCHES)})", file=sys.stderr)
         return 2
     t0 = time.time()
@@ -300,6 +305,9 @@ def main(argv=None):
     except tree.TreeError as e:
         print(f"tools/kernel: {e}", file=sys.stderr)
         return 2
+    if args.exec:
+        from .exec.run import run_exec
+        return run_exec(args, src, origin, version, ROOT, argv if argv is not None else sys.argv[1:])
     name = os.path.basename(src.rstrip("/"))
     outroot = os.path.join(args.cache, "out", name)
     work = os.path.join(args.cache, "work", name)

@@ -5,8 +5,8 @@ from ..vocab import ARCH_NAMES, order
 from .blocks import Table
 from .facts import all_notes
 from .headline import headline
-from .views import (compilers, configs, context, hosts, hotpath, kernel, mca, measured,
-                    paired, qemu, sites)
+from .views import (compilers, configs, context, hosts, hotpath, kernel, kernel_exec, mca,
+                    measured, paired, qemu, sites)
 
 TITLE = ("kcache-bench: reaching struct kmem_cache by pointer, "
          "runtime_const or static address")
@@ -93,6 +93,9 @@ def build(res, regen):
     for path, doc in res.kernel:
         b += kernel.kernel_blocks(doc, 2, static)
         b.append(("p", f"Real-kernel figures: {path}."))
+    for path, doc in res.kernel_exec:
+        b += kernel_exec.exec_blocks(doc, 2)
+        b.append(("p", f"Real SLUB, executed: {path}."))
 
     b.append(("h", 2, "Context"))
     for m in res.measured:

@@ -23,6 +23,9 @@ SKIPPED_FILE = "skipped.json"
 # tools/kernel's results inside a run folder (run_all.sh: tools/kernel --out)
 KERNEL_FILE = os.path.join("kernel", "kernel.json")
 KERNEL_SCHEMA_VERSION = 1  # results/SCHEMA.md, kind "kernel"
+# tools/kernel --exec's results (kind "kernel_exec"), beside kernel.json
+EXEC_FILE = os.path.join("kernel", "exec.json")
+EXEC_SCHEMA_VERSION = 1
 
 
 def _need(cond, path, what):
@@ -160,6 +163,21 @@ def _check_kernel(doc, path):
                     path, f"arches.{arch}.caches.{name}.{v}.list malformed")
 
 
+def load_exec(path):
+    """exec.json of tools/kernel --exec, checked; KcbError if it is not one."""
+    doc = read_json(path)
+    _need(isinstance(doc, dict) and doc.get("kind") == "kernel_exec", path,
+          f"kind {doc.get('kind') if isinstance(doc, dict) else None!r} (want 'kernel_exec')")
+    _need(doc.get("schema_version") == EXEC_SCHEMA_VERSION, path,
+          f"schema_version {doc.get('schema_version')!r} (this reader: {EXEC_SCHEMA_VERSION})")
+    _need(isinstance(doc.get("arches"), dict) and isinstance(doc.get("context"), dict), path,
+          "'arches' or 'context' is not an object")
+    for arch, a in doc["arches"].items():
+        _need(isinstance(a, dict) and isinstance(a.get("status"), str), path,
+              f"arches.{arch}.status missing")
+    return doc
+
+
 def load_kernel(path):
     """kernel.json of tools/kernel, checked; KcbError if it is not one."""
     doc = read_json(path)
@@ -226,6 +244,7 @@ class Results:
         self.warnings = []
         self.incomplete = []  # run folders that lack what a finished run has
         self.kernel = []  # (path, kernel.json) of tools/kernel, per run folder
+        self.kernel_exec = []  # (path, exec.json) of tools/kernel --exec
 
     def add(self, kind, path, doc):
         if kind == "skipped":
@@ -340,6 +359,9 @@ def load(inputs, runs="none"):
         kpath = os.path.join(inp, KERNEL_FILE) if is_dir else None
         if kpath and os.path.exists(kpath):
             res.kernel.append((kpath, load_kernel(kpath)))
+        epath = os.path.join(inp, EXEC_FILE) if is_dir else None
+        if epath and os.path.exists(epath):
+            res.kernel_exec.append((epath, load_exec(epath)))
         missing = (_completeness(inp, files, res)
                    if is_dir and _is_run(files, runs) else [])
         if missing:
