@@ -288,7 +288,7 @@ def main(argv=None):
             src = os.path.realpath(args.kernel_tree)
             origin = f"--kernel-tree {src}"
             version = tree.check_tree(src)
-        missing = kbuild.missing_packages()
+        missing = kbuild.missing_packages(tree.DEB_PACKAGE)
         if missing:
             print("tools/kernel: missing packages; as root run: apt-get install -y --no-install-recommends "
                   + " ".join(missing), file=sys.stderr)

@@ -6,6 +6,8 @@ import re
 import shutil
 import subprocess
 
+from .. import deps
+
 # arch (results/ name) -> kernel ARCH, cross prefix, defconfig target,
 # llvm-mca triple and CPU, runtime_const instruction count per site
 ARCHES = {
@@ -26,26 +28,14 @@ RECORDED = ("SLUB", "MEMCG", "KFENCE", "SLAB_FREELIST_HARDENED", "UFS_FS",
 JOBS = "-j2"
 
 
-# package -> what shows it is installed (Kbuild's host tools and headers)
-HOST_PACKAGES = {"bc": "bc", "flex": "flex", "bison": "bison", "make": "make", "gcc": "gcc",
-                 "libelf-dev": "/usr/include/gelf.h", "libssl-dev": "/usr/include/openssl/ssl.h",
-                 "llvm-16": "/usr/lib/llvm-16/bin/llvm-mca", "python3-pyelftools": None}
+# the rows of tools/deps/debian.list this mode needs (Kbuild's host tools
+# and headers are the "kernel" rows); the tree's own package is handled by
+# tree.py (installed tarball, or apt-get download)
+DEPS_SCOPES = ("required", "kernel")
 
 
-def missing_packages():
-    out = []
-    for pkg, probe in HOST_PACKAGES.items():
-        if probe is None:
-            try:
-                import elftools  # noqa: F401
-            except ImportError:
-                out.append(pkg)
-        elif probe.startswith("/"):
-            if not os.path.exists(probe):
-                out.append(pkg)
-        elif shutil.which(probe) is None:
-            out.append(pkg)
-    return out
+def missing_packages(tree_package):
+    return deps.missing(DEPS_SCOPES, skip=(tree_package,))
 
 
 def missing_cross(arch):
