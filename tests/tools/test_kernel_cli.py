@@ -10,7 +10,7 @@ import unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
-from kcbench.kernel import cli, tree  # noqa: E402
+from kcbench.kernel import cli, module, tree  # noqa: E402
 
 
 def run(*args):
@@ -63,13 +63,19 @@ class KeptBuild(unittest.TestCase):
         self.addCleanup(self.d.cleanup)
         os.makedirs(os.path.join(self.d.name, "fs"))
         open(os.path.join(self.d.name, "fs", "namespace.o"), "w").close()
+        os.makedirs(os.path.join(self.d.name, "module"))
+        open(os.path.join(self.d.name, module.OBJECT), "w").close()
         self.key = cli._inputs_key(self.FILES, [], self.CFG)
+        self.mkey = cli._inputs_key(self.FILES, [], self.CFG, module.source_text())
+        self.mod = dict(object=module.OBJECT, error=None, undefined=[], seconds=1.0)
         with open(os.path.join(self.d.name, "inputs.json"), "w") as f:
-            json.dump(dict(key=self.key, objects={"fs/namespace.o": None, "fs/ufs/super.o": "error"}), f)
+            json.dump(dict(key=self.key, objects={"fs/namespace.o": None, "fs/ufs/super.o": "error"},
+                           module_key=self.mkey, module=self.mod), f)
 
     def test_unchanged_is_kept(self):
         self.assertEqual(cli._built_before(self.d.name, self.key),
                          {"fs/namespace.o": None, "fs/ufs/super.o": "error"})
+        self.assertEqual(cli._module_before(self.d.name, self.mkey), self.mod)
 
     def test_changed_inputs_rebuild(self):
         for key in (cli._inputs_key({"fs/namespace.c": "changed"}, [], self.CFG),
@@ -81,6 +87,15 @@ class KeptBuild(unittest.TestCase):
     def test_lost_object_rebuilds(self):
         os.unlink(os.path.join(self.d.name, "fs", "namespace.o"))
         self.assertIsNone(cli._built_before(self.d.name, self.key))
+
+    def test_module_alone_rebuilds(self):
+        # a changed or lost module object rebuilds the module, not the objects
+        edited = cli._inputs_key(self.FILES, [], self.CFG, module.source_text() + "\n")
+        self.assertIsNone(cli._module_before(self.d.name, edited))
+        self.assertIsNotNone(cli._built_before(self.d.name, self.key))
+        os.unlink(os.path.join(self.d.name, module.OBJECT))
+        self.assertIsNone(cli._module_before(self.d.name, self.mkey))
+        self.assertIsNotNone(cli._built_before(self.d.name, self.key))
 
 
 class InstalledTarball(unittest.TestCase):
