@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """tools/kernel on bad input: one line on stderr, exit 2, nothing written;
 a variant is rebuilt exactly when its inputs changed."""
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -10,7 +12,7 @@ import unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
-from kcbench.kernel import cli, module, tree  # noqa: E402
+from kcbench.kernel import cli, kbuild, module, transform, tree  # noqa: E402
 
 
 def run(*args):
@@ -96,6 +98,65 @@ class KeptBuild(unittest.TestCase):
         os.unlink(os.path.join(self.d.name, module.OBJECT))
         self.assertIsNone(cli._module_before(self.d.name, self.mkey))
         self.assertIsNotNone(cli._built_before(self.d.name, self.key))
+
+
+class TransformsDoNotFit(unittest.TestCase):
+    """A tree whose mnt_cache is created by a call the static transform does
+    not know: stderr names the call site, the other variants and arches go
+    on, kernel.json records it, exit 1.  Kbuild is not run (its steps are
+    replaced here); only the tool's flow is under test."""
+
+    def setUp(self):
+        self.d = tempfile.TemporaryDirectory()
+        self.addCleanup(self.d.cleanup)
+        src = os.path.join(self.d.name, "linux")
+        files = {"Makefile": "VERSION = 6\nPATCHLEVEL = 99\nSUBLEVEL = 0\n",
+                 "Kbuild": "# Check for missing system calls\nprepare: missing-syscalls\n",
+                 "mm/slub.c": "#include <linux/mm.h>\n",
+                 "arch/x86/include/asm/runtime-const.h": "/* x86 */\n",
+                 transform.LDS: "#define RUNTIME_CONST_VARIABLES\t\t\\\n\t\tRUNTIME_CONST(shift, d_hash_shift)\n",
+                 "fs/namespace.c": "#include <linux/slab.h>\nstatic struct kmem_cache *mnt_cache __ro_after_init;\n"
+                                   "void *a(void)\n{\n\treturn kmem_cache_zalloc(mnt_cache, 0);\n}\n"
+                                   "void __init i(void)\n{\n\tmnt_cache = kmem_cache_create_odd(1);\n}\n"}
+        for rel, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(src, rel)), exist_ok=True)
+            with open(os.path.join(src, rel), "w") as f:
+                f.write(text)
+        self.src = src
+        saved = (kbuild.prepare, kbuild.build_objects, module.modules_prepare, module.build)
+        self.addCleanup(self.restore, saved)
+        self.built = []
+        kbuild.prepare = lambda *a: {"CC_VERSION_TEXT": "gcc", "SLUB": "y"}
+        module.modules_prepare = lambda *a: 0
+        kbuild.build_objects = lambda arch, variant, work, objdir, objs, outdir, *a: (
+            os.makedirs(outdir, exist_ok=True), self.built.append(variant), {})[2]
+        module.build = lambda *a: dict(object=None, error="not built here", undefined=[], seconds=0)
+
+    @staticmethod
+    def restore(saved):
+        kbuild.prepare, kbuild.build_objects, module.modules_prepare, module.build = saved
+
+    def test_names_the_site_and_goes_on(self):
+        out = os.path.join(self.d.name, "out")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            rc = cli.main(["--kernel-tree", self.src, "--arch", "x86_64", "--out", out,
+                           "--cache", os.path.join(self.d.name, "cache")])
+        self.assertEqual(rc, 1)
+        lines = err.getvalue().strip().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertRegex(lines[0], r"^tools/kernel: x86_64 static: mnt_cache: fs/namespace.c:\d+: "
+                         r"mnt_cache = kmem_cache_create_odd\(\.\.\.\) has no static form$")
+        self.assertEqual(self.built, ["pointer", "runtime_const", "static"])
+        with open(os.path.join(out, "kernel.json")) as f:
+            doc = json.load(f)
+        a = doc["arches"]["x86_64"]
+        self.assertIn("mnt_cache", a["transform_failures"]["static"])
+        self.assertEqual(a["transform_failures"]["runtime_const"], {})
+        self.assertTrue(a["status"].startswith("partial"))
+        self.assertTrue(os.path.isfile(os.path.join(out, "kernel.md")))
+        with open(os.path.join(self.src, "fs", "namespace.c")) as f:
+            self.assertIn("kmem_cache_create_odd", f.read())  # the given tree is not written
 
 
 class InstalledTarball(unittest.TestCase):

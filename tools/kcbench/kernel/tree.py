@@ -116,6 +116,7 @@ def install(work, files, remove=()):
     the paths in remove; a fresh mtime makes make rebuild what uses it."""
     for rel, text in files.items():
         dst = os.path.join(work, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)  # a new file's folder
         tmp = dst + ".kcb-tmp"
         with open(tmp, "w", errors="surrogateescape") as f:
             f.write(text)
