@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 from .. import deps
 
@@ -23,6 +24,12 @@ ARCHES = {
 # the options the figures depend on: set on top of defconfig, recorded as built
 OPTIONS = {"SLUB": "y", "MEMCG": "y", "KFENCE": "y", "SLAB_FREELIST_HARDENED": "y",
            "UFS_FS": "m"}
+# and for speed: no debug info (arm64's and s390's defconfigs have it).  -g
+# does not change the code GCC emits; it costs compile time, and an s390x
+# object's debug relocations outnumber its text's a hundred to one
+SPEED_OPTIONS = {"DEBUG_INFO_NONE": "y", "DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT": "n",
+                 "DEBUG_INFO_DWARF4": "n", "DEBUG_INFO_DWARF5": "n"}
+SCRIPTS_CONFIG = {"y": "--enable", "m": "--module", "n": "--disable"}
 RECORDED = ("SLUB", "MEMCG", "KFENCE", "SLAB_FREELIST_HARDENED", "UFS_FS",
             "CC_VERSION_TEXT", "VMAP_STACK", "PREEMPT_DYNAMIC", "INIT_ON_ALLOC_DEFAULT_ON")
 JOBS = "-j2"
@@ -95,25 +102,29 @@ def read_config(objdir):
 def prepare(arch, work, objdir, log, say):
     """defconfig + OPTIONS + prepare, once per (tree, arch): the stamp holds
     the work tree's source and the options."""
-    key = f"{os.path.realpath(work)} {sorted(OPTIONS.items())}"
+    options = dict(OPTIONS, **SPEED_OPTIONS)
+    key = f"{os.path.realpath(work)} {sorted(options.items())}"
     stamp = os.path.join(objdir, ".kcb-prepared")
     if os.path.isfile(stamp) and open(stamp).read() == key:
         return read_config(objdir)
     os.makedirs(objdir, exist_ok=True)
     open(log, "w").close()
-    say(f"{arch}: defconfig + {', '.join(f'{k}={v}' for k, v in OPTIONS.items())}")
+    t0 = time.time()
+    say(f"{arch}: defconfig + {', '.join(f'{k}={v}' for k, v in options.items())}")
     _run(make_cmd(arch, work, objdir, ARCHES[arch]["defconfig"]), log, f"{arch} defconfig")
     sc = [os.path.join(work, "scripts", "config"), "--file", os.path.join(objdir, ".config")]
-    for k, v in OPTIONS.items():
-        sc += ["--enable" if v == "y" else "--module", k]
+    for k, v in options.items():
+        sc += [SCRIPTS_CONFIG[v], k]
     _run(sc, log, f"{arch} scripts/config")
     _run(make_cmd(arch, work, objdir, "olddefconfig"), log, f"{arch} olddefconfig")
     cfg = read_config(objdir)
-    bad = [k for k, v in OPTIONS.items() if cfg.get(k) != v]
+    bad = [k for k, v in options.items() if cfg.get(k, "n") != v]
     if bad:
         raise BuildError(f"{arch}: the tree's Kconfig refused {', '.join(bad)}; see {log}")
-    say(f"{arch}: make prepare (once per arch; minutes)")
+    say(f"{arch}: configured in {time.time() - t0:.1f} s; make prepare (once per arch)")
+    t0 = time.time()
     _run(make_cmd(arch, work, objdir, JOBS, "prepare"), log, f"{arch} prepare")
+    say(f"{arch}: prepare {time.time() - t0:.1f} s")
     with open(stamp, "w") as f:
         f.write(key)
     return cfg

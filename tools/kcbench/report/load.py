@@ -22,7 +22,7 @@ PRE_CONFIG = "minimal"
 SKIPPED_FILE = "skipped.json"
 # tools/kernel's results inside a run folder (run_all.sh: tools/kernel --out)
 KERNEL_FILE = os.path.join("kernel", "kernel.json")
-KERNEL_SCHEMA_VERSION = 1  # results/SCHEMA.md, kind "kernel"
+KERNEL_SCHEMA_VERSION = 2  # results/SCHEMA.md, kind "kernel"
 
 
 def _need(cond, path, what):

@@ -136,7 +136,8 @@ def disagreements(arch, a, model):
         parts = []
         for k in other:
             why = _why(arch, k[0], m)
-            parts.append(f"{len(forms[k])} sites are {k[0]} ({k[1]} B / {k[2]} insn)"
+            parts.append(f"{len(forms[k])} sites are {k[0]} ({k[1]} B / {k[2]} insn, "
+                         f"{k[1] - m['bytes']:+d} B / {k[2] - m['insns']:+d} insn against the model)"
                          + (f": {why}" if why else ""))
         same = total - sum(len(forms[k]) for k in other)
         out.append(f"{arch} {v}: the model's site is {m['bytes']} B / {m['insns']} insn "
@@ -273,7 +274,8 @@ def kernel_blocks(doc, level=2, static=None):
                  "Model rows: the model's sheaves call site (per site) from the file named per arch. "
                  "'not compiled': the config builds none of the cache's call sites "
                  "(thread_stack_cache exists only with VMAP_STACK=n); 'absent': not in this tree "
-                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules part."),
+                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules part."
+                 + (f" vmlinux: {ctx['vmlinux']}." if ctx.get("vmlinux") else "")),
            ("table", agreement_table(doc, models))]
     for arch, a in doc["arches"].items():
         out.append(("h", level + 1, f"Real kernel, {arch}"))
