@@ -93,18 +93,26 @@ def _insn_at(insns, off):
 
 
 def _relocs(elf):
-    """[(section name the relocs apply to, offset, type, symbol, addend)]."""
+    """[(section name the relocs apply to, offset, type, symbol, addend)]
+    of the run-time text and the runtime_ptr_ tables; debug info's many
+    relocations (most of an s390x object's) are not read."""
     symtab = elf.get_section_by_name(".symtab")
+    syms, names = {}, {}
     out = []
     for sec in elf.iter_sections():
         if not isinstance(sec, RelocationSection):
             continue
         target = elf.get_section(sec["sh_info"]).name
+        if not (is_call_site_section(target) or target.startswith("runtime_ptr_")):
+            continue
         for r in sec.iter_relocations():
-            sym = symtab.get_symbol(r["r_info_sym"])
-            tname = r.entry["r_info_type"]
-            out.append((target, r["r_offset"], _reloc_name(elf, tname), sym,
-                        r.entry.get("r_addend", 0)))
+            i = r["r_info_sym"]
+            if i not in syms:
+                syms[i] = symtab.get_symbol(i)
+            t = r.entry["r_info_type"]
+            if t not in names:
+                names[t] = _reloc_name(elf, t)
+            out.append((target, r["r_offset"], names[t], syms[i], r.entry.get("r_addend", 0)))
     return out
 
 
