@@ -159,6 +159,29 @@ class TransformsDoNotFit(unittest.TestCase):
             self.assertIn("kmem_cache_create_odd", f.read())  # the given tree is not written
 
 
+class SameNameOtherTree(unittest.TestCase):
+    """Work copies, prepared trees and objects are named by the tree's
+    folder name: another source under the same name rebuilds them all."""
+
+    def test_new_source_forgets_the_builds(self):
+        with tempfile.TemporaryDirectory() as d:
+            work, cache = os.path.join(d, "work", "linux"), os.path.join(d, "cache")
+            outroot = os.path.join(cache, "out", "linux")
+            a, b = os.path.join(d, "a", "linux"), os.path.join(d, "b", "linux")
+            for src in (a, b):
+                os.makedirs(src)
+            self.assertTrue(tree.work_copy(a, work))
+            self.assertFalse(tree.work_copy(a, work))
+            stale = [os.path.join(cache, "obj", "x86_64", kbuild.PREPARED_STAMP),
+                     os.path.join(outroot, "arm64", "static", "inputs.json")]
+            for p in stale:
+                os.makedirs(os.path.dirname(p), exist_ok=True)
+                open(p, "w").close()
+            self.assertTrue(tree.work_copy(b, work))
+            cli._forget_builds(cache, outroot)
+            self.assertEqual([p for p in stale if os.path.exists(p)], [])
+
+
 class InstalledTarball(unittest.TestCase):
     """With linux-source-6.12 installed (what run_all.sh kernel does), its
     /usr/src tarball is extracted; apt-get download is not run."""

@@ -259,6 +259,20 @@ def build_arch(arch, src, work, cache, outroot, read, rebuild=False):
     return cfg, rc, build_res, mod_res, failures, absent, timings
 
 
+def _forget_builds(cache, outroot):
+    """A new work copy: the prepared trees (keyed by the work path) and the
+    objects under this tree's name may come from another source tree of
+    the same name; build them again."""
+    for arch in kbuild.ARCHES:
+        stale = [os.path.join(cache, "obj", arch, kbuild.PREPARED_STAMP)]
+        stale += [os.path.join(outroot, arch, v, "inputs.json") for v in transform.VARIANTS]
+        for p in stale:
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass
+
+
 def model_sites(arch):
     """The model's call-site figures from results/baseline/<arch>-static.json."""
     path = os.path.join(ROOT, "results", "baseline", f"{arch}-static.json")
@@ -323,7 +337,8 @@ def main(argv=None):
     rc = 0
     if not args.report_only:
         try:
-            tree.work_copy(src, work)
+            if tree.work_copy(src, work):
+                _forget_builds(args.cache, outroot)
         except tree.TreeError as e:
             print(f"tools/kernel: {e}", file=sys.stderr)
             return 2

@@ -99,12 +99,15 @@ def read_config(objdir):
     return cfg
 
 
+PREPARED_STAMP = ".kcb-prepared"
+
+
 def prepare(arch, work, objdir, log, say):
     """defconfig + OPTIONS + prepare, once per (tree, arch): the stamp holds
     the work tree's source and the options."""
     options = dict(OPTIONS, **SPEED_OPTIONS)
     key = f"{os.path.realpath(work)} {sorted(options.items())}"
-    stamp = os.path.join(objdir, ".kcb-prepared")
+    stamp = os.path.join(objdir, PREPARED_STAMP)
     if os.path.isfile(stamp) and open(stamp).read() == key:
         return read_config(objdir)
     os.makedirs(objdir, exist_ok=True)
