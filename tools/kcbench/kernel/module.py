@@ -38,7 +38,8 @@ def source_text():
 
 def modules_prepare(arch, work, objdir, log, say):
     """make modules_prepare once per prepared tree (scripts/module.lds is
-    what it adds to prepare).  Returns its seconds, 0 when already done."""
+    what it adds to prepare; kbuild.prepare makes it already, this is for
+    a tree prepared before).  Returns its seconds, 0 when already done."""
     if os.path.isfile(os.path.join(objdir, "scripts", "module.lds")):
         return 0
     t0 = time.time()

@@ -3,6 +3,8 @@
 caches x variants beside the model's call site for the same arch, whether
 model and kernel agree (counted from the sites found), the bloat-o-meter
 totals, and the module case.  Used by tools/report and tools/kernel."""
+import re
+
 from ...kernel.transform import VARIANTS  # the three the kernel mode builds
 from ..blocks import Table
 
@@ -92,18 +94,33 @@ def agreement(a, variant, model):
     return m, total, sum(len(x) for k, x in forms.items() if matches(k, m))
 
 
-def _why(arch, seq, m):
+def _offset(insn):
+    """The offset of a load or add's last operand: 'ldr x0, [x22, #40]',
+    'ld a0,40(s5)', 'add x0, x1, #0x10' -> 40, 40, 16; None if none."""
+    m = re.search(r"#(0x[0-9a-f]+|\d+)\]?$", insn) or re.search(r",(-?\d+)\(\w+\)$", insn)
+    return int(m.group(1), 0) if m else None
+
+
+def _why(arch, seq, m, sites=()):
     steps = seq.split("+")
     if steps[0] not in ("adrp", "auipc") and arch in ("arm64", "riscv64") and len(steps) == 1:
         return ("it reuses the adrp/auipc (or anchor) an earlier site of the function "
                 "formed (the model's function has one site)")
     if steps[0].endswith("@GOT"):
+        how = ("one more load for the pointer" if len(steps) > 1 else
+               "the instance's address loaded from memory where the model computes it")
         return ("s390's kernel is built -fPIE: the object reaches an extern symbol "
-                "through its GOT entry (lgrl@GOTENT, one more load for a pointer); the "
-                "final link may relax it to larl (vmlinux is not linked here)")
+                f"through its GOT entry (lgrl@GOTENT: {how}); the final link may relax it to "
+                "larl (vmlinux is not linked here)")
     if len(steps) == 3 and steps[0] in ("adrp", "auipc"):
+        own = ("the variable's own address formed once (adrp/auipc + add) and kept in a "
+               "register for several loads in the function")
+        zero = sum(1 for s in sites if _offset(s["listing"][-1]) == 0)
+        if sites and zero == len(sites):
+            return own
         return ("GCC's section anchor: adrp/auipc + add forms the anchor of the file's "
-                "statics, a third instruction adds or loads at the cache's offset from it")
+                "statics, a third instruction adds or loads at the cache's offset from it"
+                + (f" ({zero} of them at offset 0: {own})" if zero else ""))
     if seq != m.get("sequence"):
         return f"another form than the model's {m.get('sequence')}"
     return ""
@@ -135,8 +152,9 @@ def disagreements(arch, a, model):
             continue
         parts = []
         for k in other:
-            why = _why(arch, k[0], m)
-            parts.append(f"{len(forms[k])} sites are {k[0]} ({k[1]} B / {k[2]} insn, "
+            why = _why(arch, k[0], m, forms[k])
+            n = len(forms[k])
+            parts.append(f"{n} site{'s are' if n > 1 else ' is'} {k[0]} ({k[1]} B / {k[2]} insn, "
                          f"{k[1] - m['bytes']:+d} B / {k[2] - m['insns']:+d} insn against the model)"
                          + (f": {why}" if why else ""))
         same = total - sum(len(forms[k]) for k in other)
