@@ -252,6 +252,7 @@ summary() {
 		fi
 	done
 	for o in "${OPT_MISSING[@]}"; do printf '  optional, not installed: %s\n' "$o"; done
+	[[ -n ${KERNEL_NOTE:-} ]] && printf '  %-13s %s\n' "real kernel" "$KERNEL_NOTE"
 	for kind in $(printf '%s\n' "${!failed[@]}" | sort); do
 		set -- ${failed[$kind]}
 		tail+=", $# arch$( (($# > 1)) && echo es) FAILED: $kind ($*)"
@@ -272,6 +273,41 @@ summary() {
 		fi
 	fi
 	return $bad
+}
+
+# The real kernel (tools/kernel) for the selected arches it knows whose own
+# build went through: when its rows (scope kernel) are there or root can
+# install them; otherwise one line in the summary says why not.
+KERNEL_NOTE=""
+kernel_step() {
+	local a i karches="" need=()
+	for a in $arches; do
+		[[ " x86_64 aarch64 s390x riscv64 " == *" $a "* ]] || continue
+		[[ -n ${SKIP[$a]:-} || ${STATUS[$a]:-} == "FAILED: build"* ]] && continue
+		karches+="${karches:+,}${ARCHDIR[$a]}"
+	done
+	[[ -n $karches ]] || { KERNEL_NOTE="not run: no arch it builds (x86_64 aarch64 s390x riscv64) built here"; return; }
+	for i in "${!ROW_PKG[@]}"; do
+		[[ ${ROW_SCOPE[$i]} == kernel ]] || continue
+		[[ ${ROW_PKG[$i]} == linux-source-6.12 && -f build/kernel/tree/linux-source-6.12/.kcb-extracted ]] && continue
+		row_absent "$i" >/dev/null && need+=("${ROW_PKG[$i]}")
+	done
+	if ((${#need[@]})); then
+		if [[ $(id -u) != 0 || -n ${KCB_PRETEND_MISSING:-} ]]; then
+			KERNEL_NOTE="not run: missing ${need[*]} (as root: apt-get install -y --no-install-recommends ${need[*]}; or ./run_all.sh kernel --kernel-tree DIR)"
+			return
+		fi
+		say "real kernel: installing ${need[*]} (tools/deps/debian.list, scope kernel)"
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; } >/dev/null ||
+			{ KERNEL_NOTE="not run: apt-get install ${need[*]} failed"; return; }
+	fi
+	say "real kernel (tools/kernel --arch $karches)"
+	if "$PY" tools/kernel --arch "$karches" --out "$rundir/kernel"; then
+		KERNEL_NOTE="ok: $rundir/kernel/kernel.md (its section is in report.md)"
+	else
+		KERNEL_NOTE="FAILED or partial (see above): $rundir/kernel"
+		STEP_FAILED+=("real kernel")
+	fi
 }
 
 write_skipped() { # rundir: skipped.json for the report
@@ -420,10 +456,7 @@ for c in "${CLANG[@]}"; do
 		--out "$rundir/$d-clang-static.json" >"$rundir/$d-clang-bloat.txt" || STATUS[$c]="FAILED: static metrics"
 done
 write_skipped "$rundir"
-if [[ -f build/kernel/tree/linux-source-6.12/.kcb-extracted ]]; then
-	say "real kernel (tools/kernel; the cached Debian tree)"
-	"$PY" tools/kernel --out "$rundir/kernel" || echo "run_all.sh: tools/kernel failed (see above): $rundir/kernel is incomplete" >&2
-fi
+kernel_step
 say "report and plots"
 "$PY" tools/report "$rundir" --headline >"$rundir/headline.txt" || STEP_FAILED+=(report)
 "$PY" plots/plot_all.py "$rundir" || STEP_FAILED+=(plots)

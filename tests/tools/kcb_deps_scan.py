@@ -21,9 +21,11 @@ import glob
 import json
 import os
 import re
+import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEPS = os.path.join(REPO, "tools", "deps", "debian.list")
+sys.path.insert(0, os.path.join(REPO, "tools"))
+from kcbench.deps import DEPS, load_list  # noqa: E402,F401  (the one reader of the list)
 SCOPES = ("required", "optional", "kernel", "ci", "base")
 
 SHELL_BUILTINS = set("""
@@ -42,20 +44,6 @@ FAMILY = re.compile(r"^(qemu-[a-z0-9_]+|FileCheck|llvm-[a-z][a-z0-9-]*|"
 NOT_PROGRAMS = {"qemu-insns"}  # a unit (results/SCHEMA.md) that looks like a tool
 PROGRAM = re.compile(r"^[A-Za-z0-9_.+*/-]+$")
 SUBPROCESS_FUNCS = {"run", "Popen", "call", "check_call", "check_output"}
-
-
-def load_list(path=DEPS):
-    """-> [(package, [provides], scope, why)]; ValueError on a bad row."""
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            w = line.split(None, 3)
-            if len(w) < 3:
-                raise ValueError(f"{path}:{n}: want 'package provides scope [why]'")
-            rows.append((w[0], w[1].split(","), w[2], w[3].strip() if len(w) > 3 else ""))
-    return rows
 
 
 def triples():

@@ -52,8 +52,9 @@ class Sites(unittest.TestCase):
     def test_pointer_load(self):
         got = self.find({"c": ["ptr_cachep"]})["c"]
         fns = sorted(s["function"] for s in got)
-        # use_ptr loads it, set() stores it, use_rc is its runtime_ptr_ entry
-        self.assertEqual(fns, ["set", "use_ptr", "use_rc"])
+        # use_ptr loads it, use_rc is its runtime_ptr_ entry; set() stores
+        # it, which passes no cache anywhere
+        self.assertEqual(fns, ["use_ptr", "use_rc"])
         load = next(s for s in got if s["function"] == "use_ptr")
         self.assertEqual(sites.sequence(load), "mov rip-rel")
         self.assertEqual((load["bytes"], load["insns"]), (7, 1))
@@ -69,6 +70,70 @@ class Sites(unittest.TestCase):
         self.assertEqual(len(got), 1)
         self.assertEqual(sites.sequence(got[0]), "movabs")
         self.assertEqual(got[0]["bytes"], 10)
+
+
+# lockdep's struct lock_class_key is empty with LOCKDEP=n: a __key then
+# shares its address with the next static, and the assembler writes both
+# relocations as .bss+offset (fs/ufs/super.o's mutex_init() keys)
+ZERO_SIZE = r"""
+struct kc;
+struct lk { };
+struct kc_opaque { unsigned char b[712]; } __attribute__((aligned(8)));
+void *alloc(struct kc *s, int gfp);
+void lock_init(void *obj, const char *name, struct lk *key);
+static struct lk key_a;
+static struct kc *ptr_cachep;
+static struct lk key_b __attribute__((aligned(32)));
+static struct kc_opaque st_cachep_opaque;
+void *use_ptr(void) { return alloc(ptr_cachep, 1); }
+void *use_static(void) { return alloc((struct kc *)&st_cachep_opaque, 2); }
+void init_a(void *o) { lock_init(o, "a", &key_a); }
+void init_b(void *o) { lock_init(o, "b", &key_b); }
+void set(struct kc *p) { ptr_cachep = p; }
+"""
+
+
+class ZeroSizeNeighbour(unittest.TestCase):
+    """A relocation to an address a zero-size object shares is a site only
+    when the instruction does what the variant's site does: loads the
+    pointer, or forms an address that reaches a call's first argument."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="kcb-kernel-")
+        src = os.path.join(cls.dir, "z.c")
+        cls.obj = os.path.join(cls.dir, "z.o")
+        with open(src, "w") as f:
+            f.write(ZERO_SIZE)
+        r = subprocess.run(["gcc", "-O2", "-c", "-mcmodel=kernel", "-fno-pie", "-fno-toplevel-reorder",
+                            "-o", cls.obj, src], capture_output=True, text=True)
+        if r.returncode:
+            raise unittest.SkipTest(f"skip: gcc cannot build the snippet: {r.stderr[-200:]}")
+        from elftools.elf.elffile import ELFFile
+        with open(cls.obj, "rb") as f:
+            syms = {s.name: s["st_value"] for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()}
+        if syms["key_a"] != syms["ptr_cachep"] or syms["key_b"] != syms["st_cachep_opaque"]:
+            raise unittest.SkipTest("skip: this gcc did not place the keys at the variables' addresses")
+
+    def find(self, names):
+        res, _ = sites.find_sites("x86_64", self.obj, "objdump", names)
+        return sorted(s["function"] for s in res["c"])
+
+    def test_key_is_not_the_pointer(self):
+        # init_a's 'mov $0x0,%rdx' (R_X86_64_32S .bss) is &key_a, not a load
+        self.assertEqual(self.find({"c": ["ptr_cachep"]}), ["use_ptr"])
+
+    def test_key_is_not_the_instance(self):
+        # init_b's address goes to lock_init's third argument
+        self.assertEqual(self.find({"c": ["st_cachep_opaque"]}), ["use_static"])
+
+    def test_flow_to_first_argument(self):
+        ins = [sites.Insn(0, 7, "mov", "$0x0,%rbx", "f"), sites.Insn(7, 3, "mov", "%rbx,%rdi", "f")]
+        self.assertTrue(sites.flows_to_arg0("x86_64", ins, 0))
+        ins[1] = sites.Insn(7, 3, "mov", "%rbx,%rdx", "f")
+        self.assertFalse(sites.flows_to_arg0("x86_64", ins, 0))
+        arm = [sites.Insn(0, 4, "add", "x21, x21, #0x0", "f"), sites.Insn(4, 4, "mov", "x0, x21", "f")]
+        self.assertTrue(sites.flows_to_arg0("arm64", arm, 0))
 
 
 class Report(unittest.TestCase):

@@ -119,6 +119,28 @@ class ReportKernel(unittest.TestCase):
         rows = agreement_rows(out["txt"])
         self.assertEqual(rows[("x86_64", "pointer")][-3:], ["differs:", "1", "site"])
 
+    def test_modules_from_the_real_builds(self):
+        """The modules part says what the recorded module builds gave: x86's
+        build error, arm64's unpatched runtime_ptr_ table, the relocation
+        against the exported static instance; an edited record shows."""
+        mod = self.kdoc["arches"]["x86_64"]["module"]["variants"]
+        self.assertIn("Cannot use runtime-const infrastructure from modules", mod["runtime_const"]["build"])
+
+        def other_error(doc):
+            doc["arches"]["x86_64"]["module"]["variants"]["runtime_const"]["build"] = "error: kcb-edited"
+        for edit, want in ((None, '#error "Cannot use runtime-const infrastructure from modules"'),
+                           (other_error, "error: kcb-edited")):
+            proc, out, _ = self.run_report(edit_kernel=edit)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            md = out["md"].replace("\\_", "_")
+            md = md[md.index("### Real kernel, modules"):]
+            x86 = next(line for line in md.splitlines() if line.startswith("- x86_64: "))
+            self.assertIn(f"the module does not compile: {want}", x86)
+        arm = next(line for line in md.splitlines() if line.startswith("- arm64: "))
+        self.assertIn("R_AARCH64_ADR_PREL_PG_HI21 names_cachep_opaque", arm)
+        self.assertIn("runtime_ptr_names_cachep (4 B)", arm)
+        self.assertIn("the placeholder 0x0123456789abcdef", arm)
+
     def test_bad_kernel_json(self):
         def wrong(doc):
             doc["schema_version"] = 99

@@ -6,6 +6,7 @@ real-kernel report section (kernel.md, kernel.txt).
 Exit: 0 done; 1 an arch or object failed (the rest is reported);
 2 bad arguments or no usable tree (one line on stderr)."""
 import argparse
+import concurrent.futures
 import datetime
 import hashlib
 import json
@@ -15,7 +16,7 @@ import sys
 import time
 
 from . import caches as C
-from . import kbuild, measure, report, sites, transform, tree
+from . import kbuild, measure, module, report, sites, transform, tree
 from ..report.load import KERNEL_SCHEMA_VERSION as SCHEMA_VERSION
 from ..report.views.kernel import model_of
 
@@ -43,8 +44,12 @@ def cache_symbols(cache, variant):
     return [cache.var + "_opaque"] if variant == "static" else [cache.var]
 
 
+VMLINUX = ("not linked: a defconfig vmlinux per arch and variant compiles the whole config "
+           "and does not fit the 10-minute budget for 4 arches on 2 cores (README: Speed, "
+           "measured); the figures come from the call sites' objects")
+
 # bump when the analysis changes, so cached figures are recomputed
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 
 def _fingerprint(arch, outroot, extra):
@@ -141,61 +146,32 @@ def _analyse_arch(arch, src, outroot, build_res, failures, absent):
                                       list=lst)
     bloat = {}
     base = os.path.join(outroot, arch, "pointer")
-    for variant in ("runtime_const", "static"):
-        vdir = os.path.join(outroot, arch, variant)
-        if not os.path.isdir(vdir):
-            continue
-        say(f"{arch} {variant}: bloat-o-meter")
-        entry = dict(baseline="pointer")
-        for kind, text_only in (("all", False), ("text", True)):
-            objs, tot = {}, dict(up=0, down=0, net=0)
-            for obj in C.objects():
-                o, n = os.path.join(base, obj), os.path.join(vdir, obj)
-                if os.path.isfile(o) and os.path.isfile(n):
-                    b = measure.bloat(src, a["cross"], o, n, text_only)
-                    objs[obj] = b
-                    for k in tot:
-                        tot[k] += b.get(k, 0)
-            entry[kind] = dict(objects=objs, **tot)
-        bloat[variant] = entry
+    todo = [(v, kind, text_only, obj) for v in ("runtime_const", "static")
+            if os.path.isdir(os.path.join(outroot, arch, v))
+            for kind, text_only in (("all", False), ("text", True)) for obj in C.objects()
+            if os.path.isfile(os.path.join(base, obj))
+            and os.path.isfile(os.path.join(outroot, arch, v, obj))]
+    say(f"{arch}: bloat-o-meter, {len(todo)} object pairs")
+    # each run is a python3 + two nm: two at a time (the -j2 of the build)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        got = list(ex.map(lambda j: measure.bloat(src, a["cross"], os.path.join(base, j[3]),
+                                                  os.path.join(outroot, arch, j[0], j[3]), j[2]),
+                          todo))
+    for (v, kind, _, obj), b in zip(todo, got):
+        entry = bloat.setdefault(v, dict(baseline="pointer"))
+        e = entry.setdefault(kind, dict(objects={}, up=0, down=0, net=0))
+        e["objects"][obj] = b
+        for k in ("up", "down", "net"):
+            e[k] += b.get(k, 0)
     return per_cache, bloat
 
 
-def module_facts(arch, src, outroot, build_res):
-    """Why runtime_const cannot serve a module in this tree, from the tree
-    and the objects (fs/ufs/super.o built with -DMODULE)."""
-    hdr = os.path.join(src, "arch", kbuild.ARCHES[arch]["karch"], "include", "asm", "runtime-const.h")
-    text = open(hdr).read() if os.path.isfile(hdr) else ""
-    facts = dict(header_refuses_modules="#ifdef MODULE" in text and "#error" in text)
-    loader = []
-    mdir = os.path.join(src, "kernel", "module")
-    for f in sorted(os.listdir(mdir)) if os.path.isdir(mdir) else []:
-        if f.endswith(".c") and "runtime_const" in open(os.path.join(mdir, f), errors="replace").read():
-            loader.append(f)
-    facts["module_loader_patches_runtime_const"] = bool(loader)
-    facts["runtime_const_build"] = build_res.get("runtime_const", {}).get(C.MODULE_OBJECTS[0])
-    rc_obj = os.path.join(outroot, arch, "runtime_const", C.MODULE_OBJECTS[0])
-    if os.path.isfile(rc_obj):
-        from elftools.elf.elffile import ELFFile
-        with open(rc_obj, "rb") as f:
-            st = ELFFile(f).get_section_by_name(".symtab")
-            facts["undefined_linker_symbols"] = sorted(
-                s.name for s in st.iter_symbols()
-                if s["st_shndx"] == "SHN_UNDEF" and s.name.startswith(("__start_runtime_", "__stop_runtime_")))
-    st_obj = os.path.join(outroot, arch, "static", "fs/dcache.o")
-    if os.path.isfile(st_obj):
-        from elftools.elf.elffile import ELFFile
-        with open(st_obj, "rb") as f:
-            st = ELFFile(f).get_section_by_name(".symtab")
-            facts["exported_static_instance"] = sorted(
-                s.name for s in st.iter_symbols() if "names_cachep_opaque" in s.name and s.name.startswith("__"))
-    return facts
-
-
-def _inputs_key(files, remove, cfg):
+def _inputs_key(files, remove, cfg, extra=""):
     """What a variant's objects are built from, besides the untouched
-    tree: its files, the files it drops, the .config (compiler included)."""
-    text = json.dumps([sorted(files.items()), sorted(remove), sorted(cfg.items()), C.objects()])
+    tree: its files, the files it drops, the .config (compiler included),
+    extra (the test module's source)."""
+    text = json.dumps([sorted(files.items()), sorted(remove), sorted(cfg.items()), C.objects(),
+                       extra])
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -215,13 +191,34 @@ def _built_before(outdir, key):
     return res
 
 
+def _module_before(outdir, key):
+    """The variant's recorded test module result while its inputs (the
+    variant's and the module's source) are unchanged and its object is
+    still there, else None."""
+    try:
+        with open(os.path.join(outdir, "inputs.json")) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return None
+    mod = old.get("module")
+    if old.get("module_key") != key or not mod:
+        return None
+    if mod.get("object") and not os.path.isfile(os.path.join(outdir, mod["object"])):
+        return None
+    return mod
+
+
 def build_arch(arch, src, work, cache, outroot, read, rebuild=False):
     """Prepare once, then each variant's files installed and objects built;
     a variant whose inputs did not change since its last build is kept."""
     objdir = os.path.join(cache, "obj", arch)
-    cfg = kbuild.prepare(arch, work, objdir, os.path.join(cache, "obj", f"{arch}.log"), say)
+    log = os.path.join(cache, "obj", f"{arch}.log")
+    t0 = time.time()
+    cfg = kbuild.prepare(arch, work, objdir, log, say)
+    timings = dict(prepare=round(time.time() - t0, 1),
+                   modules_prepare=round(module.modules_prepare(arch, work, objdir, log, say), 1))
     rc = kbuild.has_runtime_const(src, arch)
-    build_res, failures, absent = {}, {}, []
+    build_res, mod_res, failures, absent = {}, {}, {}, []
     every_new = set(p for v in transform.NEW_FILES.values() for p in v)
     for variant in transform.VARIANTS:
         files, fail, absent = transform.variant_files(read, C.CACHES, variant, rc)
@@ -235,19 +232,45 @@ def build_arch(arch, src, work, cache, outroot, read, rebuild=False):
         remove = sorted(every_new - set(files))
         outdir = os.path.join(outroot, arch, variant)
         key = _inputs_key(files, remove, cfg)
+        mkey = _inputs_key(files, remove, cfg, module.source_text())
         old = None if rebuild else _built_before(outdir, key)
-        if old is not None:
+        oldmod = None if rebuild else _module_before(outdir, mkey)
+        if old is not None and oldmod is not None:
             say(f"{arch} {variant}: unchanged since its last build (inputs.json), kept")
-            build_res[variant] = old
+            build_res[variant], mod_res[variant] = old, oldmod
             continue
         tree.install(work, files, remove)
         t0 = time.time()
-        build_res[variant] = kbuild.build_objects(arch, variant, work, objdir, C.objects(), outdir,
-                                                  os.path.join(cache, "obj", f"{arch}-{variant}.log"), say)
-        write_atomic(os.path.join(outdir, "inputs.json"),
-                     json.dumps(dict(key=key, objects=build_res[variant])))
+        vlog = os.path.join(cache, "obj", f"{arch}-{variant}.log")
+        if old is None:
+            build_res[variant] = kbuild.build_objects(arch, variant, work, objdir, C.objects(),
+                                                      outdir, vlog, say)
+            timings[f"objects {variant}"] = round(time.time() - t0, 1)
+        else:
+            say(f"{arch} {variant}: objects unchanged (inputs.json), kept")
+            build_res[variant] = old
+        mod_res[variant] = oldmod or module.build(arch, variant, work, objdir,
+                                                  os.path.join(cache, "mod", arch, variant),
+                                                  outdir, vlog, say)
+        timings[f"module {variant}"] = mod_res[variant]["seconds"]
+        write_atomic(os.path.join(outdir, "inputs.json"), json.dumps(dict(
+            key=key, objects=build_res[variant], module_key=mkey, module=mod_res[variant])))
         say(f"{arch} {variant}: built in {time.time() - t0:.0f} s")
-    return cfg, rc, build_res, failures, absent
+    return cfg, rc, build_res, mod_res, failures, absent, timings
+
+
+def _forget_builds(cache, outroot):
+    """A new work copy: the prepared trees (keyed by the work path) and the
+    objects under this tree's name may come from another source tree of
+    the same name; build them again."""
+    for arch in kbuild.ARCHES:
+        stale = [os.path.join(cache, "obj", arch, kbuild.PREPARED_STAMP)]
+        stale += [os.path.join(outroot, arch, v, "inputs.json") for v in transform.VARIANTS]
+        for p in stale:
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass
 
 
 def model_sites(arch):
@@ -293,7 +316,7 @@ def main(argv=None):
             src = os.path.realpath(args.kernel_tree)
             origin = f"--kernel-tree {src}"
             version = tree.check_tree(src)
-        missing = kbuild.missing_packages()
+        missing = kbuild.missing_packages(tree.DEB_PACKAGE)
         if missing:
             print("tools/kernel: missing packages; as root run: apt-get install -y --no-install-recommends "
                   + " ".join(missing), file=sys.stderr)
@@ -316,12 +339,14 @@ def main(argv=None):
                context=dict(tree=origin, version=version,
                             date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                             command="tools/kernel " + " ".join(argv if argv is not None else sys.argv[1:]),
-                            options=kbuild.OPTIONS, objects=C.objects(), units=UNITS),
+                            options=dict(kbuild.OPTIONS, **kbuild.SPEED_OPTIONS),
+                            objects=C.objects(), units=UNITS, vmlinux=VMLINUX),
                arches={})
     rc = 0
     if not args.report_only:
         try:
-            tree.work_copy(src, work)
+            if tree.work_copy(src, work):
+                _forget_builds(args.cache, outroot)
         except tree.TreeError as e:
             print(f"tools/kernel: {e}", file=sys.stderr)
             return 2
@@ -338,14 +363,16 @@ def main(argv=None):
                     raise kbuild.BuildError(f"{arch}: nothing built yet (run without --report-only)")
                 with open(state) as f:
                     st = json.load(f)
-                cfg, has_rc, build_res, failures, absent = (st["config"], st["runtime_const"],
-                                                            st["objects"], st["failures"], st["absent"])
+                cfg, has_rc, build_res, mod_res, failures, absent = (
+                    st["config"], st["runtime_const"], st["objects"], st.get("module", {}),
+                    st["failures"], st["absent"])
+                timings = {}
             else:
-                cfg, has_rc, build_res, failures, absent = build_arch(arch, src, work, args.cache,
-                                                                      outroot, read, args.rebuild)
+                (cfg, has_rc, build_res, mod_res, failures, absent,
+                 timings) = build_arch(arch, src, work, args.cache, outroot, read, args.rebuild)
                 write_atomic(os.path.join(outroot, arch, "build.json"), json.dumps(dict(
-                    config=cfg, runtime_const=has_rc, objects=build_res, failures=failures,
-                    absent=absent)))
+                    config=cfg, runtime_const=has_rc, objects=build_res, module=mod_res,
+                    failures=failures, absent=absent)))
         except (kbuild.BuildError, OSError) as e:
             print(f"tools/kernel: {e}", file=sys.stderr)
             entry["status"] = f"FAILED: {e}"
@@ -357,8 +384,14 @@ def main(argv=None):
         entry["transform_failures"] = {v: {k: w for k, w in f.items()
                                            if w != "no kernel support in this tree"}
                                        for v, f in failures.items()}
+        t1 = time.time()
         entry["caches"], entry["bloat"] = analyse_arch(arch, src, outroot, build_res, failures, absent)
-        entry["module"] = module_facts(arch, src, outroot, build_res)
+        names = next(c for c in C.CACHES if c.name == module.CACHE)
+        entry["module"] = module.facts(arch, src, outroot, mod_res,
+                                       lambda v: cache_symbols(names, v))
+        timings["analysis"] = round(time.time() - t1, 1)
+        entry["timings_s"] = timings
+        say(f"{arch}: seconds per step: " + ", ".join(f"{k} {v}" for k, v in timings.items()))
         entry["status"] = "ok"
         if any(entry["transform_failures"].values()):
             entry["status"] = "partial: a transform did not fit (transform_failures)"

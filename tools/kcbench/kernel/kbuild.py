@@ -5,6 +5,9 @@ import os
 import re
 import shutil
 import subprocess
+import time
+
+from .. import deps
 
 # arch (results/ name) -> kernel ARCH, cross prefix, defconfig target,
 # llvm-mca triple and CPU, runtime_const instruction count per site
@@ -21,31 +24,25 @@ ARCHES = {
 # the options the figures depend on: set on top of defconfig, recorded as built
 OPTIONS = {"SLUB": "y", "MEMCG": "y", "KFENCE": "y", "SLAB_FREELIST_HARDENED": "y",
            "UFS_FS": "m"}
+# and for speed: no debug info (arm64's and s390's defconfigs have it).  -g
+# does not change the code GCC emits; it costs compile time, and an s390x
+# object's debug relocations outnumber its text's a hundred to one
+SPEED_OPTIONS = {"DEBUG_INFO_NONE": "y", "DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT": "n",
+                 "DEBUG_INFO_DWARF4": "n", "DEBUG_INFO_DWARF5": "n"}
+SCRIPTS_CONFIG = {"y": "--enable", "m": "--module", "n": "--disable"}
 RECORDED = ("SLUB", "MEMCG", "KFENCE", "SLAB_FREELIST_HARDENED", "UFS_FS",
             "CC_VERSION_TEXT", "VMAP_STACK", "PREEMPT_DYNAMIC", "INIT_ON_ALLOC_DEFAULT_ON")
 JOBS = "-j2"
 
 
-# package -> what shows it is installed (Kbuild's host tools and headers)
-HOST_PACKAGES = {"bc": "bc", "flex": "flex", "bison": "bison", "make": "make", "gcc": "gcc",
-                 "libelf-dev": "/usr/include/gelf.h", "libssl-dev": "/usr/include/openssl/ssl.h",
-                 "llvm-16": "/usr/lib/llvm-16/bin/llvm-mca", "python3-pyelftools": None}
+# the rows of tools/deps/debian.list this mode needs (Kbuild's host tools
+# and headers are the "kernel" rows); the tree's own package is handled by
+# tree.py (installed tarball, or apt-get download)
+DEPS_SCOPES = ("required", "kernel")
 
 
-def missing_packages():
-    out = []
-    for pkg, probe in HOST_PACKAGES.items():
-        if probe is None:
-            try:
-                import elftools  # noqa: F401
-            except ImportError:
-                out.append(pkg)
-        elif probe.startswith("/"):
-            if not os.path.exists(probe):
-                out.append(pkg)
-        elif shutil.which(probe) is None:
-            out.append(pkg)
-    return out
+def missing_packages(tree_package):
+    return deps.missing(DEPS_SCOPES, skip=(tree_package,))
 
 
 def missing_cross(arch):
@@ -102,28 +99,37 @@ def read_config(objdir):
     return cfg
 
 
+PREPARED_STAMP = ".kcb-prepared"
+
+
 def prepare(arch, work, objdir, log, say):
     """defconfig + OPTIONS + prepare, once per (tree, arch): the stamp holds
     the work tree's source and the options."""
-    key = f"{os.path.realpath(work)} {sorted(OPTIONS.items())}"
-    stamp = os.path.join(objdir, ".kcb-prepared")
+    options = dict(OPTIONS, **SPEED_OPTIONS)
+    key = f"{os.path.realpath(work)} {sorted(options.items())}"
+    stamp = os.path.join(objdir, PREPARED_STAMP)
     if os.path.isfile(stamp) and open(stamp).read() == key:
         return read_config(objdir)
     os.makedirs(objdir, exist_ok=True)
     open(log, "w").close()
-    say(f"{arch}: defconfig + {', '.join(f'{k}={v}' for k, v in OPTIONS.items())}")
+    t0 = time.time()
+    say(f"{arch}: defconfig + {', '.join(f'{k}={v}' for k, v in options.items())}")
     _run(make_cmd(arch, work, objdir, ARCHES[arch]["defconfig"]), log, f"{arch} defconfig")
     sc = [os.path.join(work, "scripts", "config"), "--file", os.path.join(objdir, ".config")]
-    for k, v in OPTIONS.items():
-        sc += ["--enable" if v == "y" else "--module", k]
+    for k, v in options.items():
+        sc += [SCRIPTS_CONFIG[v], k]
     _run(sc, log, f"{arch} scripts/config")
     _run(make_cmd(arch, work, objdir, "olddefconfig"), log, f"{arch} olddefconfig")
     cfg = read_config(objdir)
-    bad = [k for k, v in OPTIONS.items() if cfg.get(k) != v]
+    bad = [k for k, v in options.items() if cfg.get(k, "n") != v]
     if bad:
         raise BuildError(f"{arch}: the tree's Kconfig refused {', '.join(bad)}; see {log}")
-    say(f"{arch}: make prepare (once per arch; minutes)")
-    _run(make_cmd(arch, work, objdir, JOBS, "prepare"), log, f"{arch} prepare")
+    say(f"{arch}: configured in {time.time() - t0:.1f} s; make modules_prepare (once per arch)")
+    t0 = time.time()
+    # modules_prepare: prepare + scripts/module.lds, for the test module (M=);
+    # a make of its own after prepare took 6-9 s more per arch
+    _run(make_cmd(arch, work, objdir, JOBS, "modules_prepare"), log, f"{arch} modules_prepare")
+    say(f"{arch}: modules_prepare {time.time() - t0:.1f} s")
     with open(stamp, "w") as f:
         f.write(key)
     return cfg

@@ -93,18 +93,26 @@ def _insn_at(insns, off):
 
 
 def _relocs(elf):
-    """[(section name the relocs apply to, offset, type, symbol, addend)]."""
+    """[(section name the relocs apply to, offset, type, symbol, addend)]
+    of the run-time text and the runtime_ptr_ tables; debug info's many
+    relocations (most of an s390x object's) are not read."""
     symtab = elf.get_section_by_name(".symtab")
+    syms, names = {}, {}
     out = []
     for sec in elf.iter_sections():
         if not isinstance(sec, RelocationSection):
             continue
         target = elf.get_section(sec["sh_info"]).name
+        if not (is_call_site_section(target) or target.startswith("runtime_ptr_")):
+            continue
         for r in sec.iter_relocations():
-            sym = symtab.get_symbol(r["r_info_sym"])
-            tname = r.entry["r_info_type"]
-            out.append((target, r["r_offset"], _reloc_name(elf, tname), sym,
-                        r.entry.get("r_addend", 0)))
+            i = r["r_info_sym"]
+            if i not in syms:
+                syms[i] = symtab.get_symbol(i)
+            t = r.entry["r_info_type"]
+            if t not in names:
+                names[t] = _reloc_name(elf, t)
+            out.append((target, r["r_offset"], names[t], syms[i], r.entry.get("r_addend", 0)))
     return out
 
 
@@ -137,6 +145,11 @@ def find_sites(arch, path, objdump, vars_):
         for s in symtab.iter_symbols():
             syms.setdefault(s.name, s)
         where = {}  # (shndx, lo, hi) or name -> cache
+        # zero-size objects (lockdep's __key with LOCKDEP=n) share their
+        # address with the next variable: a section-relative relocation to
+        # that address may mean either
+        zero = {(s["st_shndx"], s["st_value"]) for s in symtab.iter_symbols()
+                if s["st_size"] == 0 and s["st_info"]["type"] == "STT_OBJECT"}
         for cache, names in vars_.items():
             for n in names:
                 s = syms.get(n)
@@ -149,10 +162,15 @@ def find_sites(arch, path, objdump, vars_):
         relocs = _relocs(elf)
         sect_name = {i: elf.get_section(i).name for i in range(elf.num_sections())}
     listing = disassemble(objdump, path, arch)
+    is_static = any(n.endswith("_opaque") for ns in vars_.values() for n in ns)
 
-    def target(sym, typ, addend, insn, off, exact=True):
+    def target(sym, typ, addend, insn, off, exact=True, flows=None):
         """The cache whose variable the relocation points into (exact: at
-        its first byte, for offsets from an anchor, not its fields)."""
+        its first byte, for offsets from an anchor, not its fields).  The
+        instruction must do what the variant's site does: read the pointer
+        (pointer, runtime_const) or form the instance's address (static;
+        at an address a zero-size object shares, only when flows() says
+        the address reaches a call's first argument, where a cache goes)."""
         undef = sym["st_shndx"] == "SHN_UNDEF"
         base = 0 if undef or sym["st_info"]["type"] == "STT_SECTION" else sym["st_value"]
         if typ in PCREL_END:
@@ -160,11 +178,16 @@ def find_sites(arch, path, objdump, vars_):
         elif typ in PCREL_START:
             base -= off - insn.addr
         t = base + addend
+        # (arm64, riscv64: _risc_sites pairs loads or adds itself)
+        if arch not in RISC and not is_static and typ not in GOT and not reads_memory(arch, insn):
+            return None
         if undef:
             return where.get(sym.name) if not exact or t == 0 else None
         for key, cache in where.items():
             if isinstance(key, tuple) and key[0] == sym["st_shndx"] and (
                     t == key[1] if exact else key[1] <= t < key[2]):
+                if is_static and (key[0], t) in zero and not (flows and flows()):
+                    return None
                 return cache
         return None
 
@@ -191,7 +214,8 @@ def find_sites(arch, path, objdump, vars_):
         k = _insn_at(insns, off)
         if k is None:
             continue
-        cache = target(sym, typ, addend, insns[k], off)
+        cache = target(sym, typ, addend, insns[k], off,
+                       flows=lambda: flows_to_arg0(arch, insns, k))
         if cache is None:
             continue
         label_of[(sect, insns[k].addr)] = cache
@@ -217,6 +241,52 @@ def find_sites(arch, path, objdump, vars_):
     for c, extra in _rc_sites(arch, relocs, listing, vars_, sect_name).items():
         sites[c] += extra
     return _summarise(arch, sites, listing, got), listing
+
+
+# the register of a call's first argument (a kmem_cache_*() call's cache)
+ARG0 = {"x86_64": "%rdi", "arm64": "x0", "s390x": "%r2", "riscv64": "a0"}
+LOADS = {"s390x": ("lg", "lgrl", "lgf", "lgfrl", "l", "lrl", "ly"),
+         "arm64": ("ldr", "ldrsw", "ldur"), "riscv64": ("ld", "lw", "lwu")}
+
+
+def dest_reg(arch, insn):
+    """The register an instruction writes (AT&T: the last operand)."""
+    ops = [o.strip() for o in re.split(r",(?![^(]*\))", insn.ops) if o.strip()]
+    if not ops:
+        return None
+    return ops[-1] if arch == "x86_64" else ops[0]
+
+
+def reads_memory(arch, insn):
+    """Whether the instruction loads from memory (the pointer's value), as
+    opposed to forming an address or an immediate."""
+    if arch == "x86_64":
+        src = re.split(r",(?![^(]*\))", insn.ops)[0].strip()
+        return not src.startswith(("$", "%")) and insn.mnem.startswith(("mov", "cmp", "push"))
+    return insn.mnem in LOADS.get(arch, ())
+
+
+MOVES = {"x86_64": ("mov",), "arm64": ("mov",), "s390x": ("lgr",), "riscv64": ("mv",)}
+
+
+def flows_to_arg0(arch, insns, k):
+    """Whether the address insns[k] writes reaches the first argument
+    register: written there, or moved there later in the function before
+    its register is written again."""
+    reg = dest_reg(arch, insns[k])
+    if reg == ARG0[arch]:
+        return True
+    for j in range(k + 1, min(k + 64, len(insns))):
+        i = insns[j]
+        if i.func != insns[k].func:
+            break
+        ops = [o.strip() for o in re.split(r",(?![^(]*\))", i.ops) if o.strip()]
+        src = (ops[0] if arch == "x86_64" else ops[-1]) if ops else None
+        if i.mnem in MOVES[arch] and len(ops) == 2 and src == reg and dest_reg(arch, i) == ARG0[arch]:
+            return True
+        if dest_reg(arch, i) == reg and i.mnem not in STORES and not i.mnem.startswith(("cmp", "test")):
+            return False
+    return False
 
 
 def _got_deref(insns, k):
@@ -353,16 +423,19 @@ def _risc_sites(arch, relocs, listing, target, vars_):
         dest, _, _, kind = op
         wants = "add" if any(n.endswith("_opaque") for ns in vars_.values() for n in ns) else "load"
 
-        def at(delta):
-            # target() resolves sym+addend(+delta) to a cache, relocation-style
-            return target(hsym, "", haddend + delta, insns[k], insns[k].addr, exact=True)
+        def at(delta, i):
+            # target() resolves sym+addend(+delta) to a cache, relocation-style;
+            # i: the instruction that yields the address or value
+            return target(hsym, "", haddend + delta, insns[i], insns[i].addr, exact=True,
+                          flows=lambda: flows_to_arg0(arch, insns, i))
         if kind == "load":
-            c = at(0)
+            c = at(0, k)
             if c:
                 add_site(c, sect, [hk, k])
             continue
-        c = at(0)
-        if c and wants == "add":
+        c = at(0, k)
+        # the add may only form the file's anchor for other statics
+        if c and wants == "add" and flows_to_arg0(arch, insns, k):
             add_site(c, sect, [hk, k])
         # anchored: uses of dest at an offset, until dest is written again
         func = insns[k].func
@@ -370,7 +443,7 @@ def _risc_sites(arch, relocs, listing, target, vars_):
         while j < len(insns) and insns[j].func == func:
             u = _operands(arch, insns[j])
             if u and u[1] == dest and u[3] == wants and (u[2] != 0 or wants == "load"):
-                c2 = at(u[2])
+                c2 = at(u[2], j)
                 if c2:
                     add_site(c2, sect, [hk, k, j])
             first = insns[j].ops.split(",")[0].strip()

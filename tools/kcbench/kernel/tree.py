@@ -82,11 +82,15 @@ def _downloaded(cache, log):
 
 
 def work_copy(src, work):
-    """A hardlinked copy of src at work (made once per source tree)."""
+    """A hardlinked copy of src at work (made once per source tree).
+    Returns True when it made one (anything built from an earlier source
+    under the same name is stale), False when the copy was there."""
     stamp = os.path.join(work, ".kcb-source")
     real = os.path.realpath(src)
-    if os.path.isfile(stamp) and open(stamp).read() == real:
-        return work
+    if os.path.isfile(stamp):
+        with open(stamp) as f:
+            if f.read() == real:
+                return False
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.dirname(work), exist_ok=True)
     r = subprocess.run(["cp", "-al", real, work], capture_output=True, text=True)
@@ -97,7 +101,7 @@ def work_copy(src, work):
             raise TreeError(f"cannot copy {src} to {work}: {r.stderr.strip()[-200:]}")
     with open(stamp, "w") as f:
         f.write(real)
-    return work
+    return True
 
 
 def reader(src):
@@ -116,6 +120,7 @@ def install(work, files, remove=()):
     the paths in remove; a fresh mtime makes make rebuild what uses it."""
     for rel, text in files.items():
         dst = os.path.join(work, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)  # a new file's folder
         tmp = dst + ".kcb-tmp"
         with open(tmp, "w", errors="surrogateescape") as f:
             f.write(text)

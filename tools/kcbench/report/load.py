@@ -22,7 +22,7 @@ PRE_CONFIG = "minimal"
 SKIPPED_FILE = "skipped.json"
 # tools/kernel's results inside a run folder (run_all.sh: tools/kernel --out)
 KERNEL_FILE = os.path.join("kernel", "kernel.json")
-KERNEL_SCHEMA_VERSION = 1  # results/SCHEMA.md, kind "kernel"
+KERNEL_SCHEMA_VERSION = 2  # results/SCHEMA.md, kind "kernel"
 # tools/kernel --exec's results (kind "kernel_exec"), beside kernel.json
 EXEC_FILE = os.path.join("kernel", "exec.json")
 EXEC_SCHEMA_VERSION = 1

@@ -3,6 +3,8 @@
 caches x variants beside the model's call site for the same arch, whether
 model and kernel agree (counted from the sites found), the bloat-o-meter
 totals, and the module case.  Used by tools/report and tools/kernel."""
+import re
+
 from ...kernel.transform import VARIANTS  # the three the kernel mode builds
 from ..blocks import Table
 
@@ -92,18 +94,33 @@ def agreement(a, variant, model):
     return m, total, sum(len(x) for k, x in forms.items() if matches(k, m))
 
 
-def _why(arch, seq, m):
+def _offset(insn):
+    """The offset of a load or add's last operand: 'ldr x0, [x22, #40]',
+    'ld a0,40(s5)', 'add x0, x1, #0x10' -> 40, 40, 16; None if none."""
+    m = re.search(r"#(0x[0-9a-f]+|\d+)\]?$", insn) or re.search(r",(-?\d+)\(\w+\)$", insn)
+    return int(m.group(1), 0) if m else None
+
+
+def _why(arch, seq, m, sites=()):
     steps = seq.split("+")
     if steps[0] not in ("adrp", "auipc") and arch in ("arm64", "riscv64") and len(steps) == 1:
         return ("it reuses the adrp/auipc (or anchor) an earlier site of the function "
                 "formed (the model's function has one site)")
     if steps[0].endswith("@GOT"):
+        how = ("one more load for the pointer" if len(steps) > 1 else
+               "the instance's address loaded from memory where the model computes it")
         return ("s390's kernel is built -fPIE: the object reaches an extern symbol "
-                "through its GOT entry (lgrl@GOTENT, one more load for a pointer); the "
-                "final link may relax it to larl (vmlinux is not linked here)")
+                f"through its GOT entry (lgrl@GOTENT: {how}); the final link may relax it to "
+                "larl (vmlinux is not linked here)")
     if len(steps) == 3 and steps[0] in ("adrp", "auipc"):
+        own = ("the variable's own address formed once (adrp/auipc + add) and kept in a "
+               "register for several loads in the function")
+        zero = sum(1 for s in sites if _offset(s["listing"][-1]) == 0)
+        if sites and zero == len(sites):
+            return own
         return ("GCC's section anchor: adrp/auipc + add forms the anchor of the file's "
-                "statics, a third instruction adds or loads at the cache's offset from it")
+                "statics, a third instruction adds or loads at the cache's offset from it"
+                + (f" ({zero} of them at offset 0: {own})" if zero else ""))
     if seq != m.get("sequence"):
         return f"another form than the model's {m.get('sequence')}"
     return ""
@@ -135,8 +152,10 @@ def disagreements(arch, a, model):
             continue
         parts = []
         for k in other:
-            why = _why(arch, k[0], m)
-            parts.append(f"{len(forms[k])} sites are {k[0]} ({k[1]} B / {k[2]} insn)"
+            why = _why(arch, k[0], m, forms[k])
+            n = len(forms[k])
+            parts.append(f"{n} site{'s are' if n > 1 else ' is'} {k[0]} ({k[1]} B / {k[2]} insn, "
+                         f"{k[1] - m['bytes']:+d} B / {k[2] - m['insns']:+d} insn against the model)"
                          + (f": {why}" if why else ""))
         same = total - sum(len(forms[k]) for k in other)
         out.append(f"{arch} {v}: the model's site is {m['bytes']} B / {m['insns']} insn "
@@ -190,28 +209,66 @@ def _net(b):
     return f"{b['net']:+d} B" if b else "-"
 
 
+def _module_site(v):
+    """'1 site 7 B / 1 insn (mov $imm; R_X86_64_32S names_cachep_opaque)'."""
+    lst = v.get("sites") or []
+    if not lst:
+        return "no call site found"
+    s = lst[0]
+    rel = ", ".join(s.get("relocations") or []) or "no relocation at the site"
+    return (f"{len(lst)} site{'s' if len(lst) > 1 else ''}, {s['bytes']} B / {s['insns']} insn "
+            f"({s['sequence']}; {rel})")
+
+
 def module_lines(a):
-    c = a.get("caches", {}).get("ufs_inode_cache", {})
-    f = a.get("module", {})
-    lines = [f"pointer: {cell(c.get('pointer'))}; static: {cell(c.get('static'))} "
-             "(the instance lives in the module's own .bss; the module loader relocates its address)."]
-    rc = c.get("runtime_const") or {}
+    """The test module's call site per variant and why runtime_const does
+    not reach it, from the real builds (tools/kcbench/kernel/module.py)."""
+    f = a.get("module") or {}
+    vs = f.get("variants") or {}
+    if not vs:
+        return ["the test module was not built (run tools/kernel without --report-only)."]
+    lines = [f"{f.get('module', 'test module')} calls __getname() on names_cachep, which "
+             "fs/dcache.o exports."]
+    for v in ("pointer", "static"):
+        e = vs.get(v)
+        if not e:
+            continue
+        if e.get("build") != "ok":
+            lines.append(f"{v}: build failed: {e['build']}.")
+            continue
+        what = ("a load of the exported pointer" if v == "pointer" else
+                "the exported static instance's address, which the module loader relocates "
+                "like any exported symbol")
+        lines.append(f"{v}: {_module_site(e)}: {what}.")
+    rc = vs.get("runtime_const")
     if a.get("runtime_const") != "supported":
         lines.append("runtime_const: no kernel support in this tree.")
-    elif f.get("runtime_const_build"):
-        lines.append("runtime_const: the module does not compile: "
-                     + f["runtime_const_build"].split(": ", 1)[-1])
-    else:
-        what = ", ".join(f.get("undefined_linker_symbols") or []) or "none"
-        lines.append(f"runtime_const: compiles ({cell(rc)}), but the patch table needs the vmlinux "
-                     f"linker symbols {what}, which a module cannot resolve, and the module loader "
-                     f"{'patches' if f.get('module_loader_patches_runtime_const') else 'never patches'} "
-                     "runtime_ptr_* sections (kernel/module/): the sites would keep 0x0123456789abcdef.")
-    if f.get("exported_static_instance"):
-        lines.append("Exported static instance: fs/dcache.o exports names_cachep_opaque ("
-                     + ", ".join(f["exported_static_instance"]) + "), so a module's __getname() "
-                     "takes its address directly; with runtime_const fs.h must keep the pointer "
-                     "load in modules.")
+    elif rc and rc.get("build") != "ok":
+        lines.append(f"runtime_const (the site written with runtime_const_ptr()): the module does "
+                     f"not compile: {rc['build']}.")
+    elif rc:
+        sect = ", ".join(f"{k} ({n} B)" for k, n in (rc.get("runtime_ptr_sections") or {}).items())
+        loader = f.get("module_loader_patches_runtime_const")
+        lines.append(f"runtime_const (the site written with runtime_const_ptr()): compiles, "
+                     f"{_module_site(rc)}"
+                     + (", the placeholder 0x0123456789abcdef" if rc.get("placeholder") else "")
+                     + f"; the .ko carries {sect or 'no runtime_ptr section'}, but "
+                     + ("nothing in kernel/module/ patches runtime_ptr_* sections and "
+                        if loader is False else "")
+                     + "vmlinux's runtime_const_init() walks only vmlinux's own table: the site "
+                     "would pass the placeholder as the cache.")
+    ufs = f.get("ufs_undefined_linker_symbols")
+    c = a.get("caches", {}).get("ufs_inode_cache", {})
+    urc = c.get("runtime_const") or {}
+    if ufs:
+        lines.append("The tristate ufs (fs/ufs/super.o, UFS_FS=m, its own cache): runtime_const "
+                     "needs " + ", ".join(ufs) + ", which only vmlinux's linker script defines; "
+                     "undefined in a module, and vmlinux does not export them.")
+    elif urc.get("status", "").startswith("build failed"):
+        lines.append("The tristate ufs (fs/ufs/super.o, UFS_FS=m, its own cache): runtime_const "
+                     "does not compile either.")
+    lines.append(f"ufs_inode_cachep in fs/ufs/super.o: pointer {cell(c.get('pointer'))}, static "
+                 f"{cell(c.get('static'))} (its instance in the module's own .bss).")
     return lines
 
 
@@ -235,7 +292,8 @@ def kernel_blocks(doc, level=2, static=None):
                  "Model rows: the model's sheaves call site (per site) from the file named per arch. "
                  "'not compiled': the config builds none of the cache's call sites "
                  "(thread_stack_cache exists only with VMAP_STACK=n); 'absent': not in this tree "
-                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules part."),
+                 "(bfilp_cachep came after 6.12); 'build failed': see the Modules part."
+                 + (f" vmlinux: {ctx['vmlinux']}." if ctx.get("vmlinux") else "")),
            ("table", agreement_table(doc, models))]
     for arch, a in doc["arches"].items():
         out.append(("h", level + 1, f"Real kernel, {arch}"))
@@ -268,7 +326,8 @@ def kernel_blocks(doc, level=2, static=None):
         d = disagreements(arch, a, model)
         if d:
             out.append(("list", d))
-    out.append(("h", level + 1, "Real kernel, modules (fs/ufs/super.o built with UFS_FS=m)"))
+    out.append(("h", level + 1, "Real kernel, modules (the test module built with M=, "
+                                "fs/ufs/super.o with UFS_FS=m)"))
     out.append(("list", [f"{arch}: " + " ".join(module_lines(a))
                          for arch, a in doc["arches"].items()
                          if not a.get("status", "").startswith("FAILED")]))
