@@ -97,6 +97,14 @@ extern bool kcb_page_alloc_huge;
  * asked for.  Prints nothing, so a caller can say it in one line. */
 int kcb_slab_arena_reserve(size_t *bytes);
 
+/* Entered from code built without the model's fixed registers (a
+ * library's callback: libbenchmark's benchmark functions): set this CPU's
+ * per-CPU offset register and return the caller's value, which
+ * kcb_percpu_leave() gives back before returning.  main() is wrapped
+ * already (kernels/percpu.cpp).  No-ops where no register holds it. */
+unsigned long kcb_percpu_enter(void);
+void kcb_percpu_leave(unsigned long caller);
+
 } /* extern "C" */
 
 #endif /* KCB_SLAB_API_H */
