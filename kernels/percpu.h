@@ -57,8 +57,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the count is the low w
 typedef uint32_t kcb_preempt_t;
 #define KCB_PREEMPT_NEED_RESCHED (1u << 31)
 #else
-typedef uint32_t kcb_preempt_t;
-#define KCB_PREEMPT_NEED_RESCHED 0u
+typedef int kcb_preempt_t;
+#define KCB_PREEMPT_NEED_RESCHED 0
 #endif
 /* PREEMPT_ENABLED: count 0, no reschedule pending */
 #define KCB_PREEMPT_ENABLED ((kcb_preempt_t)KCB_PREEMPT_NEED_RESCHED)
@@ -120,27 +120,32 @@ static inline __attribute__((always_inline)) void kcb_preempt_disable(void)
 	kcb_barrier();
 }
 
+#if defined(KCB_PREEMPT_FOLD)
 /* __preempt_count_dec_and_test(): the count drops to 0 with a reschedule
  * pending */
 static inline __attribute__((always_inline)) bool kcb_preempt_count_dec_and_test(void)
 {
-#if defined(KCB_PREEMPT_FOLD) && KCB_PREEMPT_FOLD == 64
+#if KCB_PREEMPT_FOLD == 64
 	/* arm64: store the count word only, test the whole; reload if not 0,
 	 * since an interrupt may have cleared need_resched in between */
 	uint64_t pc = KCB_READ_ONCE(kcb_preempt_count);
 	KCB_WRITE_ONCE(*(uint32_t *)&kcb_preempt_count, (uint32_t)--pc);
 	return !pc || !KCB_READ_ONCE(kcb_preempt_count);
-#elif defined(KCB_PREEMPT_FOLD) && KCB_PREEMPT_FOLD == 32
-	return kcb_arch_preempt_dec_and_test(&kcb_preempt_count); /* x86: decl; jz */
 #else
-	return --kcb_preempt_count == 0 && KCB_READ_ONCE(kcb_need_resched);
+	return kcb_arch_preempt_dec_and_test(&kcb_preempt_count); /* x86: decl; jz */
 #endif
 }
+#endif
 
 static inline __attribute__((always_inline)) void kcb_preempt_enable(void)
 {
 	kcb_barrier();
+#if defined(KCB_PREEMPT_FOLD)
 	if (kcb_unlikely(kcb_preempt_count_dec_and_test()))
+#else
+	/* asm-generic: the count drops to 0, then TIF_NEED_RESCHED is read */
+	if (kcb_unlikely(--kcb_preempt_count == 0 && KCB_READ_ONCE(kcb_need_resched)))
+#endif
 		kcb_preempt_schedule();
 }
 
