@@ -29,6 +29,7 @@ KCB_TLS unsigned char kcb_irqs_disabled;
 KCB_TLS int kcb_numa_mem_id;
 
 unsigned long kcb_nr_preempt_schedule;
+const char kcb_percpu_desc[] = KCB_PERCPU_DESC;
 }
 
 static size_t pcpu_used = 64; /* offset 0 stays unused */

@@ -137,6 +137,9 @@ static inline __attribute__((always_inline)) void kcb_arch_set_cpu_offset(unsign
 /* Calibration references: reg-reg add, and mul (3 cycles on Cortex-A7x/X, Neoverse V, Apple) */
 #include "../generic/ref_chains_rrr.h"
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "x28 held fixed (-ffixed-x28) where the kernel reads tpidr_el1: no load; 64-bit preempt count, need_resched its upper word"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -75,6 +75,8 @@ int kcb_static_key_set(enum kcb_key key, bool enabled);
 int kcb_static_keys_init(unsigned int *bad);
 /* How this arch's static keys are built (KCB_JUMP_LABEL_DESC) */
 extern const char kcb_jump_label_desc[];
+/* How this arch's this_cpu ops reach the per-CPU offset (KCB_PERCPU_DESC) */
+extern const char kcb_percpu_desc[];
 
 /*
  * What a detected bad free does: the kernel WARNs and leaks the object.
