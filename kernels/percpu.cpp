@@ -138,7 +138,7 @@ static bool kcb_should_resched(void)
 #if defined(KCB_PREEMPT_FOLD)
 	return KCB_READ_ONCE(kcb_preempt_count) == 0;
 #else
-	return kcb_preempt_count == 0 && KCB_READ_ONCE(kcb_need_resched);
+	return kcb_preempt_count == 0 && kcb_need_resched;
 #endif
 }
 
