@@ -223,23 +223,39 @@ void kcb_pin(int cpu, kcb_context *ctx)
 std::string kcb_hugepage_note(uintptr_t start, size_t len)
 {
 	std::string thp = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
+	long huge_kb = kcb_anon_huge_kb(start, len);
+	if (huge_kb < 0)
+		return "unknown: /proc/self/smaps unreadable (THP: " + (thp.empty() ? "?" : thp) + ")";
+	if (!huge_kb)
+		return "4 KiB pages: no THP backs the slab arena (THP " +
+		       (thp.empty() ? std::string("unavailable") : thp) + ")";
+	return "slab arena on 2 MiB THP pages (" + std::to_string(huge_kb) + " kB AnonHugePages)";
+}
+
+std::string kcb_thp_mode(void)
+{
+	std::string en = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
+	std::string df = read_line("/sys/kernel/mm/transparent_hugepage/defrag");
+	return "THP enabled " + (en.empty() ? std::string("unavailable") : en) + ", defrag " +
+	       (df.empty() ? std::string("?") : df);
+}
+
+long kcb_anon_huge_kb(uintptr_t start, size_t len)
+{
 	FILE *f = fopen("/proc/self/smaps", "r");
 	if (!f)
-		return "unknown: /proc/self/smaps unreadable (THP: " + (thp.empty() ? "?" : thp) + ")";
+		return -1;
 	char line[256];
 	bool in = false;
-	unsigned long kb, huge_kb = 0;
+	unsigned long kb;
+	long huge_kb = 0;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
 		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
 			in = lo >= start && hi <= start + len;
 		else if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
-			huge_kb += kb;
+			huge_kb += (long)kb;
 	}
 	fclose(f);
-	if (!huge_kb)
-		return "4 KiB pages: no THP backs the slab arena (THP " +
-		       (thp.empty() ? std::string("unavailable") : thp) + ")";
-	return "slab arena on 2 MiB THP pages (" + std::to_string(huge_kb) +
-	       " kB AnonHugePages); program image on 4 KiB pages";
+	return huge_kb;
 }

@@ -17,7 +17,7 @@ struct kcb_context {
 	std::string governor;           /* "" when unreadable */
 	std::string date, git_rev, command;
 	std::string config;             /* distro, minimal (kernels/include/kconfig.h) */
-	std::string pages;              /* page sizes under the arena and the image, in words */
+	std::string pages;              /* page sizes under the arena and the text, in words */
 	std::string aslr;               /* how address randomisation stood */
 	int pinned_cpu = -1;            /* -1: not pinned */
 	std::string pin_note;
@@ -38,6 +38,13 @@ void kcb_reexec_without_aslr(char **argv, bool emulated, std::string *note);
 /* What backs [start, start+len) (the slab arena): the THP mode and the
  * AnonHugePages of /proc/self/smaps in that range, in words. */
 std::string kcb_hugepage_note(uintptr_t start, size_t len);
+
+/* The THP settings in words: "THP enabled <mode>, defrag <mode>" */
+std::string kcb_thp_mode(void);
+
+/* AnonHugePages (kB) of /proc/self/smaps in [start, start+len); -1 when
+ * smaps cannot be read */
+long kcb_anon_huge_kb(uintptr_t start, size_t len);
 
 /* Pin to cpu (or, for cpu < 0, the last CPU we may run on). */
 void kcb_pin(int cpu, kcb_context *ctx);

@@ -16,6 +16,7 @@
 #include "cpu.h"
 #include "exit_codes.h"
 #include "harness.h"
+#include "hugetext.h"
 #include "hotpaths.h"
 #include "json_writer.h"
 #include "loops.h"
@@ -115,6 +116,8 @@ static int set_up(const kcb_options &opt, char **argv, kcb_context *ctx, kcb_cou
 	}
 
 	kcb_context_fill(ctx);
+	/* the text is final now (patched); the arena's note joins it later */
+	ctx->pages = kcb_text_on_huge_page(opt.pages == "2m", ctx->emulated);
 	ctx->command = opt.command;
 	ctx->config = opt.config;
 	ctx->aslr = aslr;
@@ -203,8 +206,9 @@ int main(int argc, char **argv)
 	uintptr_t arena, meta;
 	size_t arena_len, meta_len;
 	kcb_slab_memory(&arena, &arena_len, &meta, &meta_len);
-	ctx.pages = opt.pages == "2m" ? "--pages 2m: " + kcb_hugepage_note(arena, arena_len)
-				      : "--pages 4k: 4 KiB pages, moved to fresh frames every round";
+	ctx.pages = (opt.pages == "2m" ? "--pages 2m: " + kcb_hugepage_note(arena, arena_len)
+				       : "--pages 4k: 4 KiB pages, moved to fresh frames every round") +
+		    "; " + ctx.pages;
 
 	std::vector<kcb_delta> deltas = kcb_deltas(records);
 	kcb_describe_run(ctx, counters, rounds, calib_runs, deltas, &info);

@@ -227,7 +227,8 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 	j.kv("host", ctx.host).kv("cpu_model", ctx.cpu_model).kv_int("cores", ctx.cores);
 	j.kv("kernel", ctx.kernel).kv("arch", ctx.arch).kv("triple", ctx.triple);
 	j.kv("compiler", ctx.compiler).kv("flags", ctx.flags);
-	j.kv("config", ctx.config).kv("static_keys", kcb_jump_label_desc).kv("pages", ctx.pages);
+	j.kv("config", ctx.config).kv("static_keys", kcb_jump_label_desc).kv("percpu", kcb_percpu_desc);
+	j.kv("pages", ctx.pages);
 	j.kv("execution", ctx.emulated ? "qemu" : "native").kv("execution_detected_by", ctx.execution_why);
 	j.kv_str_or_null("qemu_version", ctx.qemu_version).kv_str_or_null("qemu_cpu", ctx.qemu_cpu);
 	j.kv("counter_source", info.counter_source).kv("counter_note", info.counter_note);

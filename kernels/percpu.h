@@ -6,12 +6,19 @@
  * The kernel's __percpu pointer names a slot in the per-CPU template; adding
  * the running CPU's offset gives that CPU's copy.  Here the areas are one
  * static array: unit 0 is the template (made PROT_NONE, so a missing offset
- * faults), unit c+1 is CPU c.  The offset comes from initial-exec TLS, as
- * %gs:this_cpu_off / tpidr_el1 give it in the kernel; where arch/<dir>/cpu.h
- * sets KCB_PERCPU_OFFSET_TABLE to 1 (riscv64: asm-generic per-cpu) it is
- * kcb_per_cpu_offset[cpu] with cpu read through tp: two dependent loads.
+ * faults), unit c+1 is CPU c.  The offset comes from local-exec TLS, as
+ * %gs:this_cpu_off gives it in the kernel.  Where arch/<dir>/cpu.h defines
+ * KCB_PERCPU_OFFSET_REG (arm64: x28 for tpidr_el1) it is read from that
+ * register, no load; where it sets KCB_PERCPU_OFFSET_TABLE to 1 (riscv64:
+ * asm-generic per-cpu) it is kcb_per_cpu_offset[cpu] with cpu read through
+ * tp: two dependent loads.
  *
  * preempt count, need_resched and the "irqs disabled" flag are TLS too.
+ * Where cpu.h defines KCB_PREEMPT_FOLD (x86: 32, arm64: 64) need_resched
+ * is folded into the count word, inverted, as the arch's asm/preempt.h
+ * does; elsewhere the generic separate flag (asm-generic/preempt.h).  The
+ * form is the arch's, so both configs have it (asm/preempt.h does not
+ * depend on .config).  kcb_need_resched stays TIF_NEED_RESCHED.
  */
 #ifndef KCB_PERCPU_H
 #define KCB_PERCPU_H
@@ -42,10 +49,24 @@
 #define KCB_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define KCB_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
+#if defined(KCB_PREEMPT_FOLD) && KCB_PREEMPT_FOLD == 64
+typedef uint64_t kcb_preempt_t;
+#define KCB_PREEMPT_NEED_RESCHED (1ull << 32)
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the count is the low word");
+#elif defined(KCB_PREEMPT_FOLD) && KCB_PREEMPT_FOLD == 32
+typedef uint32_t kcb_preempt_t;
+#define KCB_PREEMPT_NEED_RESCHED (1u << 31)
+#else
+typedef int kcb_preempt_t;
+#define KCB_PREEMPT_NEED_RESCHED 0
+#endif
+/* PREEMPT_ENABLED: count 0, no reschedule pending */
+#define KCB_PREEMPT_ENABLED ((kcb_preempt_t)KCB_PREEMPT_NEED_RESCHED)
+
 extern "C" {
 extern KCB_TLS unsigned long kcb_this_cpu_off;
 extern KCB_TLS unsigned int kcb_cpu_number;
-extern KCB_TLS int kcb_preempt_count;
+extern KCB_TLS kcb_preempt_t kcb_preempt_count;
 extern KCB_TLS unsigned char kcb_need_resched;
 extern KCB_TLS unsigned char kcb_irqs_disabled;
 extern KCB_TLS int kcb_numa_mem_id;
@@ -63,11 +84,18 @@ void *kcb_alloc_percpu(size_t size, size_t align);
 void *kcb_per_cpu_ptr(const void *pcp, unsigned int cpu);
 /* Run the calling thread as `cpu` from now on (tests). */
 void kcb_set_cpu(unsigned int cpu);
+/* preempt_count() without the folded need_resched bit */
+unsigned int kcb_preempt_count_get(void);
+/* set_tsk_need_resched() + set_preempt_need_resched(): what resched_curr()
+ * and its IPI do to the running task (tests) */
+void kcb_set_need_resched(void);
 }
 
 static inline __attribute__((always_inline)) unsigned long kcb_my_cpu_offset(void)
 {
-#if defined(KCB_PERCPU_OFFSET_TABLE) && KCB_PERCPU_OFFSET_TABLE
+#if defined(KCB_PERCPU_OFFSET_REG)
+	return kcb_arch_my_cpu_offset();
+#elif defined(KCB_PERCPU_OFFSET_TABLE) && KCB_PERCPU_OFFSET_TABLE
 	return kcb_per_cpu_offset[kcb_cpu_number];
 #else
 	return kcb_this_cpu_off;
@@ -82,15 +110,42 @@ template <class T> static inline __attribute__((always_inline)) T *kcb_this_cpu_
 
 static inline __attribute__((always_inline)) void kcb_preempt_disable(void)
 {
+#if defined(KCB_PREEMPT_FOLD) && KCB_PREEMPT_FOLD == 64
+	/* arm64 __preempt_count_add(): a 32-bit update of the count word */
+	uint32_t *count = (uint32_t *)&kcb_preempt_count;
+	KCB_WRITE_ONCE(*count, KCB_READ_ONCE(*count) + 1);
+#else
 	kcb_preempt_count++;
+#endif
 	kcb_barrier();
 }
 
-/* generic preempt_count_dec_and_test(): drop to 0 with need_resched set */
+#if defined(KCB_PREEMPT_FOLD)
+/* __preempt_count_dec_and_test(): the count drops to 0 with a reschedule
+ * pending */
+static inline __attribute__((always_inline)) bool kcb_preempt_count_dec_and_test(void)
+{
+#if KCB_PREEMPT_FOLD == 64
+	/* arm64: store the count word only, test the whole; reload if not 0,
+	 * since an interrupt may have cleared need_resched in between */
+	uint64_t pc = KCB_READ_ONCE(kcb_preempt_count);
+	KCB_WRITE_ONCE(*(uint32_t *)&kcb_preempt_count, (uint32_t)--pc);
+	return !pc || !KCB_READ_ONCE(kcb_preempt_count);
+#else
+	return kcb_arch_preempt_dec_and_test(&kcb_preempt_count); /* x86: decl; jz */
+#endif
+}
+#endif
+
 static inline __attribute__((always_inline)) void kcb_preempt_enable(void)
 {
 	kcb_barrier();
+#if defined(KCB_PREEMPT_FOLD)
+	if (kcb_unlikely(kcb_preempt_count_dec_and_test()))
+#else
+	/* asm-generic: the count drops to 0, then TIF_NEED_RESCHED is read */
 	if (kcb_unlikely(--kcb_preempt_count == 0 && KCB_READ_ONCE(kcb_need_resched)))
+#endif
 		kcb_preempt_schedule();
 }
 

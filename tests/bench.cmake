@@ -184,3 +184,7 @@ add_test(NAME bench_quick_run COMMAND ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}" "-DAR
 add_test(NAME bench_quick_schema COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/kcb_results.py ${_kcb_quick})
 set_tests_properties(bench_quick_run PROPERTIES FIXTURES_SETUP bench_quick RUN_SERIAL TRUE TIMEOUT 600)
 set_tests_properties(bench_quick_schema PROPERTIES FIXTURES_REQUIRED bench_quick)
+# what backs the text (bench/hugetext.h), in its context
+add_test(NAME bench_quick_text_pages COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/check_text_pages.py
+  ${_kcb_quick} ${_kcb_exec})
+set_tests_properties(bench_quick_text_pages PROPERTIES FIXTURES_REQUIRED bench_quick)

@@ -15,3 +15,6 @@ add_test(NAME model_layout COMMAND test_model_layout)
 set_tests_properties(model_alloc_sheaves model_alloc_sheaves_minimal model_alloc_cpu_slab_hardened
                      model_alloc_cpu_slab_hardened_minimal model_alloc_cpu_slab_plain
                      model_layout PROPERTIES TIMEOUT 120)
+# arm64: main enters through the model's __wrap_main (kernels/CMakeLists.txt)
+target_link_options(test_model_alloc PRIVATE ${KCB_MODEL_LINK_OPTIONS})
+target_link_options(test_model_layout PRIVATE ${KCB_MODEL_LINK_OPTIONS})

@@ -70,7 +70,7 @@ static bool obj_ok(struct kmem_cache *s, void *p)
 
 static void check_unlocked(struct kmem_cache *s)
 {
-	CHECK(kcb_preempt_count == 0, "preempt count %d after an op", kcb_preempt_count);
+	CHECK(kcb_preempt_count_get() == 0, "preempt count %u after an op", kcb_preempt_count_get());
 	CHECK(kcb_irqs_disabled == 0, "irqs left disabled");
 	if (model == KCB_MODEL_SHEAVES) {
 		auto *pcs = (struct kcb_percpu_sheaves *)kcb_per_cpu_ptr(s->cpu_sheaves, kcb_cpu_number);

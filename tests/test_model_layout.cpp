@@ -11,6 +11,7 @@
  *    init_on_alloc / __GFP_ZERO, gfp_allowed_mask.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../kernels/slub_cpu_slab.h" /* white-box: the private headers */
@@ -88,6 +89,37 @@ static void test_fields(unsigned int model)
 	       model == KCB_MODEL_SHEAVES ? "sheaf_capacity" : "cpu_partial", s->sheaf_capacity);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* preempt_enable() with a reschedule pending schedules once; the folded
+ * bit (x86, arm64) comes back set */
+static void test_preempt(void)
+{
+	unsigned long sched = kcb_nr_preempt_schedule;
+	kcb_preempt_disable();
+	kcb_preempt_disable();
+	CHECK(kcb_preempt_count_get() == 2, "preempt count %u, not 2", kcb_preempt_count_get());
+	kcb_set_need_resched();
+	kcb_preempt_enable();
+	CHECK(kcb_nr_preempt_schedule == sched, "scheduled with preemption still disabled");
+	kcb_preempt_enable();
+	CHECK(kcb_nr_preempt_schedule == sched + 1, "preempt_enable did not schedule");
+	CHECK(kcb_preempt_count == KCB_PREEMPT_ENABLED && !kcb_need_resched, "need_resched not cleared");
+	kcb_preempt_disable();
+	kcb_preempt_enable();
+	CHECK(kcb_nr_preempt_schedule == sched + 1, "scheduled without need_resched");
+	printf("  preempt: need_resched %s\n",
+#if defined(KCB_PREEMPT_FOLD)
+	       KCB_PREEMPT_FOLD == 64 ? "folded: upper word of a 64-bit count" : "folded: bit 31 of the count"
+#else
+	       "a separate flag (asm-generic)"
+#endif
+	);
+}
+
 static void test_percpu(void)
 {
 	struct kmem_cache *s = kcb_cache_create("pcpu", 64, 0, KCB_MODEL_SHEAVES);
@@ -111,8 +143,22 @@ static void test_percpu(void)
 	kcb_sheaves_free(s, z);
 	kcb_set_cpu(0);
 	kcb_sheaves_free(s, y);
+	/* the offset survives library code (a register offset: callee-saved) */
+	kcb_set_cpu(3);
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%f %s", 1.5, "x");
+	int keys[32];
+	for (int i = 0; i < 32; i++)
+		keys[i] = (i * 7) % 32;
+	qsort(keys, 32, sizeof(int), cmp_int);
+	void *heap = malloc(1 << 20);
+	free(heap);
+	CHECK(kcb_my_cpu_offset() == kcb_per_cpu_offset[3], "cpu offset lost across libc calls");
+	kcb_set_cpu(0);
 	printf("  percpu: %u CPUs, unit %u KiB, offset source %s\n", KCB_NR_CPUS, KCB_PCPU_UNIT_SIZE >> 10,
-#if defined(KCB_PERCPU_OFFSET_TABLE) && KCB_PERCPU_OFFSET_TABLE
+#if defined(KCB_PERCPU_OFFSET_REG)
+	       "register " KCB_PERCPU_OFFSET_REG " (no load)"
+#elif defined(KCB_PERCPU_OFFSET_TABLE) && KCB_PERCPU_OFFSET_TABLE
 	       "kcb_per_cpu_offset[cpu] (asm-generic)"
 #else
 	       "TLS this_cpu_off"
@@ -170,7 +216,7 @@ static void test_hooks(unsigned int model, bool distro)
 	struct kmem_cache *acct = kcb_cache_create("acct", 128, KCB_SLAB_ACCOUNT, model);
 
 	unsigned long sched = kcb_nr_preempt_schedule;
-	kcb_need_resched = 1;
+	kcb_set_need_resched();
 	void *x = alloc(s, KCB_GFP_KERNEL);
 	CHECK(kcb_nr_preempt_schedule > sched && !kcb_need_resched, "need_resched did not schedule");
 	free_(s, x);
@@ -225,7 +271,7 @@ static void test_hooks(unsigned int model, bool distro)
 	free_(s, y);
 	if (distro) /* back to the distro config's boot state */
 		set_init_on_alloc(distro, true);
-	CHECK(kcb_preempt_count == 0 && !kcb_irqs_disabled, "preempt/irq state leaked");
+	CHECK(kcb_preempt_count == KCB_PREEMPT_ENABLED && !kcb_irqs_disabled, "preempt/irq state leaked");
 	printf("  hooks (%s, %s): resched, kfence gate, memcg, init_on_alloc, __GFP_ZERO, gfp mask ok\n",
 	       sh ? "sheaves" : "cpu_slab", distro ? "distro" : "minimal");
 }
@@ -243,6 +289,7 @@ int main(void)
 	test_fields(KCB_MODEL_SHEAVES);
 	test_fields(KCB_MODEL_CPU_SLAB);
 	test_percpu();
+	test_preempt();
 	test_lookup(KCB_MODEL_SHEAVES);
 	test_lookup(KCB_MODEL_CPU_SLAB);
 	for (int distro = 1; distro >= 0; distro--) {

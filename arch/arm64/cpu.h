@@ -100,8 +100,45 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 }
 #endif
 
+/*
+ * The per-CPU offset without a memory load.  The kernel reads it from
+ * tpidr_el1 (mrs; add); EL0 has no such register to spare (tpidr_el0 is
+ * the TLS pointer), so x28 stands in for it: every file of the project is
+ * built with -ffixed-x28 (toolchains/aarch64-linux-gnu.cmake), so our code
+ * never allocates it, and x28 is callee-saved in AAPCS64, so libc and every
+ * other library keep it across a call.  Only code entered from such a
+ * library (main, libbenchmark's callbacks) must set it first and give the
+ * caller's value back: kcb_percpu_enter()/kcb_percpu_leave() in
+ * kernels/percpu.cpp.  The read is a register move where the kernel has
+ * its mrs; volatile, so it is not cached across a compiler barrier
+ * (preempt_disable), which the kernel gets from a memory input on the
+ * stack (here that input cost a `mov xN, sp`).
+ */
+#define KCB_PERCPU_OFFSET_REG "x28"
+static inline __attribute__((always_inline)) unsigned long kcb_arch_my_cpu_offset(void)
+{
+	unsigned long off;
+	__asm__ __volatile__("mov %0, x28" : "=r"(off));
+	return off;
+}
+
+static inline __attribute__((always_inline)) void kcb_arch_set_cpu_offset(unsigned long off)
+{
+	__asm__ __volatile__("mov x28, %0" : : "r"(off) : "memory");
+}
+
+/*
+ * preempt_count folds need_resched into its upper word (64-bit count,
+ * PREEMPT_NEED_RESCHED = bit 32, inverted) as arch/arm64/include/asm/
+ * preempt.h: preempt_enable is ldr x; sub; str w; cbz x, and a reload.
+ */
+#define KCB_PREEMPT_FOLD 64
+
 /* Calibration references: reg-reg add, and mul (3 cycles on Cortex-A7x/X, Neoverse V, Apple) */
 #include "../generic/ref_chains_rrr.h"
+
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "x28 held fixed (-ffixed-x28) where the kernel reads tpidr_el1: no load; 64-bit preempt count, need_resched its upper word"
 
 #include "../generic/cpu.h"
 

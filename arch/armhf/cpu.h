@@ -47,6 +47,9 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return cur == o;
 }
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "a TLS load (mrc tpidruro + ldr): the kernel reads TPIDRPRW (mrc, no load): one load more than the kernel"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -38,6 +38,10 @@ static inline uint64_t kcb_ticks_hz(void) { return 1000000000ull; }
 static inline void kcb_flush_line(const void *p) { (void)p; }
 #endif
 
+#ifndef KCB_PERCPU_DESC
+#define KCB_PERCPU_DESC "a local-exec TLS word: one load"
+#endif
+
 #ifndef KCB_HAVE_EXEC_GATE
 #define KCB_HAVE_EXEC_GATE 0
 #define KCB_EXEC_GATE_INSN "none (compiler barrier only)"

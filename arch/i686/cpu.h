@@ -37,6 +37,9 @@ static inline uint64_t kcb_ticks(void)
 
 /* clflush is not in the i686 baseline (CPUID CLFSH): the bench evicts. */
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "%gs: local-exec TLS (the kernel's %fs:this_cpu_off); need_resched folded into the count: decl; jz"
+
 #include "../generic/cpu.h"
 
 #endif

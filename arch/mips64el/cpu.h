@@ -24,6 +24,9 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 
 /* No double-word CAS (the kernel's mips has no cmpxchg128): arch/generic/cpu.h. */
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "a TLS load (rdhwr $29 + ld): the kernel loads __per_cpu_offset[cpu] with cpu from thread_info ($28): one load fewer than the kernel"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -37,6 +37,9 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 
 /* The kernel's ppc64 has no this_cpu_cmpxchg128: arch/generic/cpu.h. */
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "a TLS load off r13: the kernel loads paca->data_offset off r13, the same one load"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -43,6 +43,9 @@ static inline uintptr_t kcb_dep_zero(uintptr_t x)
 /* Calibration references: reg-reg add, and mul (3 cycles on SiFive U7x/P5x, T-Head C9xx) */
 #include "../generic/ref_chains_rrr.h"
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "__per_cpu_offset[cpu], cpu through tp: two dependent loads, as the kernel (asm-generic)"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -50,6 +50,9 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return o == want;
 }
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "a TLS load through the access registers (ear): the kernel loads percpu_offset from lowcore at an absolute low address, which user space cannot map (vm.mmap_min_addr): the same one load, three more register instructions"
+
 #include "../generic/cpu.h"
 
 #endif

@@ -57,6 +57,20 @@ static inline bool kcb_cmpxchg_double_local(uintptr_t *p, uintptr_t o1, uintptr_
 	return ok;
 }
 
+/*
+ * preempt_count folds need_resched into bit 31 (inverted) as arch/x86/
+ * include/asm/preempt.h, so preempt_enable is one decl of the per-CPU count
+ * (here %fs:, the kernel's %gs:) and a jz: the kernel's
+ * __preempt_count_dec_and_test.
+ */
+#define KCB_PREEMPT_FOLD 32
+static inline __attribute__((always_inline)) bool kcb_arch_preempt_dec_and_test(uint32_t *count)
+{
+	bool zero;
+	__asm__ __volatile__("decl %0" : "+m"(*count), "=@ccz"(zero) : : "memory");
+	return zero;
+}
+
 /* Calibration references (bench/METHOD.md): a register-register add
  * (1 cycle; unlike add-immediate, no core folds it at rename) and imul
  * (3 cycles on x86 cores since Nehalem / K10). */

@@ -48,6 +48,9 @@ static inline void kcb_flush_line(const void *p)
 	__asm__ __volatile__("clflush %0\n\tmfence" : : "m"(*(const volatile char *)p) : "memory");
 }
 
+/* how this_cpu ops reach the per-CPU offset (context.percpu, docs/FIDELITY.md) */
+#define KCB_PERCPU_DESC "%fs: local-exec TLS, one %fs:-prefixed instruction per this_cpu op (the kernel's %gs:this_cpu_off); need_resched folded into the count: decl; jz"
+
 #include "../generic/cpu.h"
 
 #endif

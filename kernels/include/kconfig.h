@@ -13,6 +13,9 @@
  *            variable, the kfence gate loaded on every alloc, the
  *            hardened freelist a per-cache flag tested at run time, no
  *            cond_resched call.
+ * What is arch code in the kernel is the same in both: the code model, the
+ * per-CPU base (arm64: x28), preempt_count with need_resched folded in
+ * (x86, arm64), prefetchw, casp.
  * The fast-path files (slub_sheaves.cpp, slub_cpu_slab.cpp) and the hot
  * paths are compiled once per config (kernels/CMakeLists.txt defines
  * KCB_CONFIG_minimal for the second); minimal's global symbols carry the

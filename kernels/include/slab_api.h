@@ -75,6 +75,8 @@ int kcb_static_key_set(enum kcb_key key, bool enabled);
 int kcb_static_keys_init(unsigned int *bad);
 /* How this arch's static keys are built (KCB_JUMP_LABEL_DESC) */
 extern const char kcb_jump_label_desc[];
+/* How this arch's this_cpu ops reach the per-CPU offset (KCB_PERCPU_DESC) */
+extern const char kcb_percpu_desc[];
 
 /*
  * What a detected bad free does: the kernel WARNs and leaks the object.
@@ -96,6 +98,14 @@ extern bool kcb_page_alloc_huge;
  * first answer): 0, or the errno of the failed mmap, with *bytes the size
  * asked for.  Prints nothing, so a caller can say it in one line. */
 int kcb_slab_arena_reserve(size_t *bytes);
+
+/* Entered from code built without the model's fixed registers (a
+ * library's callback: libbenchmark's benchmark functions): set this CPU's
+ * per-CPU offset register and return the caller's value, which
+ * kcb_percpu_leave() gives back before returning.  main() is wrapped
+ * already (kernels/percpu.cpp).  No-ops where no register holds it. */
+unsigned long kcb_percpu_enter(void);
+void kcb_percpu_leave(unsigned long caller);
 
 } /* extern "C" */
 

@@ -104,15 +104,18 @@ def compare(run, base, tol, only=None):
             fails.append([arch, item, metric, fnum(o), fnum(n),
                           f"{'+' if d > 0 else '-'}{fnum(abs(d))}",
                           "grew" if d > 0 else "shrank"])
-        o_mca = {(r["cpu"], r.get("fn"), r.get("model"), r.get("variant")): r
-                 for r in base.static[arch].doc.get("mca") or []
+        def mca_key(r):
+            return (r.get("cpu"), r.get("fn"), r.get("model"), r.get("variant"),
+                    r.get("config", DEFAULT_CONFIG))
+        o_mca = {mca_key(r): r for r in base.static[arch].doc.get("mca") or []
                  if "throughput_cycles" in r}
         for r in run.static[arch].doc.get("mca") or []:
-            k = (r.get("cpu"), r.get("fn"), r.get("model"), r.get("variant"))
+            k = mca_key(r)
             if k in o_mca and r.get("throughput_cycles") != \
                     o_mca[k]["throughput_cycles"]:
+                cfg = "" if k[4] == DEFAULT_CONFIG else f" [{k[4]}]"
                 notes.append(f"{arch}: {mca_unit(k[0])} {k[1]} {k[2]} "
-                             f"{k[3]}: {fnum(o_mca[k]['throughput_cycles'])}"
+                             f"{k[3]}{cfg}: {fnum(o_mca[k]['throughput_cycles'])}"
                              f" -> {fnum(r['throughput_cycles'])} "
                              "(estimate, not gated)")
     fails += _measured(run, base, tol, arches, notes)

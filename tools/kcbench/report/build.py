@@ -72,6 +72,9 @@ def build(res, regen):
             q = qemu.qemu_table(st, notes)
             b.append(q if isinstance(q, tuple) else ("table", q))
             b += mca.mca_blocks(st, notes)
+            t = configs.configs_static_table(st, notes)
+            if t:
+                b.append(("table", t))
             b += compilers.compiler_blocks(st, res.static_alt.get(arch, {}))
         else:
             b.append(("p", "Static metrics (bytes, insns, QEMU insns/op, "

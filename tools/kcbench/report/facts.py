@@ -86,9 +86,12 @@ def mca_cpus(st):
     return ok, none
 
 
-def mca_recs(st):
+def mca_recs(st, config=DEFAULT_CONFIG):
+    """(cpu, fn, model, variant) -> mca record of one config (a record
+    without a config is the default's, as an older static file has)."""
     return {(r["cpu"], r.get("fn"), r.get("model"), r.get("variant")): r
-            for r in st.doc.get("mca") or [] if "throughput_cycles" in r}
+            for r in st.doc.get("mca") or [] if "throughput_cycles" in r
+            and r.get("config", DEFAULT_CONFIG) == config}
 
 
 def measured_index(m):

@@ -29,7 +29,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from ..io import check_not_killed
-from ..vocab import FNS, mca_unit
+from ..vocab import DEFAULT_CONFIG, FNS, mca_unit
 from .elf import real_insns
 
 # KCB_LLVM_BIN: another LLVM 16 bin folder (the fault tests put a failing
@@ -254,14 +254,15 @@ def run_blocks(arch, arch_info, cpu, blocks, iterations):
 
 
 def estimate(arch, arch_info, paths, jobs=2):
-    """paths: [{model, fn, variant, insns}] -> list of mca records."""
+    """paths: [{model, fn, variant, config, insns}] -> list of mca records."""
     blocks = []
     for p in paths:
         if p["fn"] not in MCA_FNS:
             continue
         blk = hot_block(arch, p["insns"])
         if blk:
-            blocks.append((f"{p['fn']}.{p['model']}.{p['variant']}", blk, p))
+            p = dict(p, config=p.get("config", DEFAULT_CONFIG))
+            blocks.append((f"{p['fn']}.{p['model']}.{p['variant']}.{p['config']}", blk, p))
     named = [(n, b) for n, b, _ in blocks]
     jobs_list = [(cpu, iters) for cpu in arch_info.mca_cpus for iters in (THROUGHPUT_ITERS, 1)]
     with ThreadPoolExecutor(max_workers=jobs) as ex:
@@ -279,12 +280,12 @@ def estimate(arch, arch_info, paths, jobs=2):
             t, l = tp.get(name), lat.get(name)
             if not t or not l:
                 records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                    unit=mca_unit(cpu), status="no model",
+                                    config=p["config"], unit=mca_unit(cpu), status="no model",
                                     reason=tp_errs.get(name) or lat_errs.get(name)
                                     or "llvm-mca gave no result for this block"))
                 continue
             records.append(dict(cpu=cpu, model=p["model"], fn=p["fn"], variant=p["variant"],
-                                unit=mca_unit(cpu), insns=len(blk),
+                                config=p["config"], unit=mca_unit(cpu), insns=len(blk),
                                 throughput_cycles=round(t["total_cycles"] / t["iterations"], 3),
                                 block_rthroughput=t["rthroughput"],
                                 latency_cycles=l["total_cycles"]))

@@ -61,8 +61,7 @@ def analyse(arch, elf, listing, source):
             raise KcbError(f"{source}: no instructions for {h['symbol']}")
         symbols.append(dict(symbol=h["symbol"], fn=h["fn"], model=h["model"], variant=h["variant"],
                             config=h["config"], note=h["note"], bytes=size, insns=len(real)))
-        if h["config"] == DEFAULT_CONFIG:  # mca and the path counts: the default config
-            paths.append(dict(h, insns=insns))
+        paths.append(dict(h, insns=insns))  # mca: every config; path counts: the default
         if h["fn"] == "site":
             mat = materialisation(arch, insns)
             sites.append(dict(model=h["model"], variant=h["variant"], note=h["note"],
@@ -138,7 +137,7 @@ def check_paths(arch, paths, qemu):
     q = {(r["fn"], r["model"], r["variant"]): r["hotpath_insns_per_op"] for r in qemu["records"]
          if r.get("config", DEFAULT_CONFIG) == DEFAULT_CONFIG}
     out = []
-    for p in paths:
+    for p in (p for p in paths if p["config"] == DEFAULT_CONFIG):
         if p["fn"] == "many_caches":
             continue  # 16 different cases: no single path
         n = kcb_mca.path_insns(arch, p["insns"])

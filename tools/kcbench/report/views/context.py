@@ -15,7 +15,7 @@ def ctx_items(ctx, keys):
 
 
 MEASURED_CTX = ["host", "cpu_model", "cores", "kernel", "arch", "triple",
-                "compiler", "flags", "config", "static_keys", "pages", "execution",
+                "compiler", "flags", "config", "static_keys", "percpu", "pages", "execution",
                 "qemu_version", "qemu_cpu",
                 "counter_source", "counter_note", "pmu", "ticks_per_cycle",
                 "ticks_hz", "governor", "pinned_cpu", "pin_note", "method",
