@@ -101,6 +101,31 @@ def model_timings(root, model_run):
     return out, os.path.relpath(path, root)
 
 
+def model_run_now(root, cache):
+    """No model run to set beside UML: run the built native model
+    (build/x86_64/bench/kcb_bench, cpu_slab, the suite's scenarios) now,
+    on the same machine, into cache/exec/model.  Its folder, or None when
+    kcb_bench is not built (then the report says no model run was found)."""
+    exe = os.path.join(root, "build", "x86_64", "bench", "kcb_bench")
+    if not os.access(exe, os.X_OK):
+        say("um: no model run under results/runs and build/x86_64 not built: "
+            "the model column stays empty (./run_all.sh builds and runs it)")
+        return None
+    outdir = os.path.join(cache, "exec", "model")
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(outdir, "x86_64-model.json")
+    cmd = [exe, "--model", MODEL, "--config", MODEL_CONFIG,
+           "--scenario", ",".join(kunit_parse.EXEC_SCENARIOS), "--out", out]
+    say("um: no model run under results/runs: running the model beside it (" +
+        " ".join(os.path.relpath(c, root) if c == exe else c for c in cmd[1:]) + ")")
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        say(f"um: the model run failed (exit {r.returncode}): "
+            f"{(r.stderr.strip().splitlines() or ['?'])[-1]}")
+        return None
+    return outdir
+
+
 def model_counts(root, arch):
     """The model's qemu-insns (cpu_slab, distro) from results/baseline."""
     path = os.path.join(root, "results", "baseline", f"{arch}-static.json")
@@ -205,6 +230,10 @@ def run_exec(args, src, origin, version, root, argv):
                 name = "x86_64-uml.json"
                 files[os.path.join(out, name)] = json_text(measured, indent=1)
                 mt, mpath = model_timings(root, getattr(args, "model_run", None))
+                if not mt and not getattr(args, "model_run", None):
+                    now = model_run_now(root, args.cache)
+                    if now:
+                        mt, mpath = model_timings(root, now)
                 entry.update(source=figures.UML_SOURCE, measured=name, model=dict(
                     source=mpath, timings={f"{s}/{v}": x for (s, v), x in mt.items()}),
                     calibration=measured["context"]["calibration"],
