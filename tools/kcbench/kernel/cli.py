@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 
+from .. import io
 from . import caches as C
 from . import kbuild, measure, module, report, sites, transform, tree
 from ..report.load import KERNEL_SCHEMA_VERSION as SCHEMA_VERSION
@@ -32,12 +33,12 @@ def say(msg):
 
 
 def write_atomic(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    """One file through the package's writer (kcbench/io.py); its OSError
+    comes back as OSError, which the callers here handle."""
+    try:
+        io.write_atomic({path: text})
+    except io.KcbError as e:
+        raise OSError(str(e)) from None
 
 
 def cache_symbols(cache, variant):
@@ -404,9 +405,9 @@ def main(argv=None):
     out = args.out or os.path.join(ROOT, "results", "runs",
                                    "kernel-" + datetime.datetime.utcnow().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(out, exist_ok=True)
-    write_atomic(os.path.join(out, "kernel.json"), json.dumps(doc, indent=1) + "\n")
     md, txt = report.render(doc)
-    write_atomic(os.path.join(out, "kernel.md"), md)
-    write_atomic(os.path.join(out, "kernel.txt"), txt)
+    # the three together: a failure leaves none of them half-written
+    io.write_atomic({os.path.join(out, "kernel.json"): json.dumps(doc, indent=1) + "\n",
+                     os.path.join(out, "kernel.md"): md, os.path.join(out, "kernel.txt"): txt})
     say(f"done in {time.time() - t0:.0f} s: {out}/kernel.md {out}/kernel.txt {out}/kernel.json")
     return rc
