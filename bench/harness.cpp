@@ -47,7 +47,6 @@ double median_of(std::vector<double> v)
 
 } // namespace
 
-static double wait_quiet(void);
 
 /* warm up, then (first round only) choose N for one record */
 static void prepare(const kcb_counters &c, const kcb_harness_cfg &cfg, struct kcb_work *body,
@@ -108,7 +107,7 @@ void kcb_sample_group_round(const kcb_counters &c, const std::vector<struct kcb_
 		bool flip = k & 1;
 		for (size_t r = 0; r < bodies.size(); r++) {
 			kcb_sampler *s = ss[r];
-			double p0 = wait_quiet();
+			double p0 = kcb_quiet_wait();
 			sample(c, bodies[r], s->n, flip, d);
 			for (size_t i = 0; i < nch; i++)
 				s->body[i].push_back(d[i]);
@@ -169,7 +168,7 @@ void kcb_quiet_start(double prime_ms, double budget_ms)
 	}
 }
 
-static double wait_quiet(void)
+double kcb_quiet_wait(void)
 {
 	double p = kcb_quiet_probe();
 	if (!quiet_on)
@@ -214,6 +213,29 @@ static std::vector<double> minus_empty(std::vector<double> body, const std::vect
 	return body;
 }
 
+/* per-op samples v (sampling order) grouped by their round: each round's
+ * median, in round order */
+static std::vector<double> round_medians(const std::vector<double> &v, const std::vector<unsigned int> &round)
+{
+	std::map<unsigned int, std::vector<double>> by_round;
+	for (size_t k = 0; k < v.size() && k < round.size(); k++)
+		by_round[round[k]].push_back(v[k]);
+	std::vector<double> med;
+	for (auto &r : by_round)
+		med.push_back(median_of(r.second));
+	return med;
+}
+
+/* m.s, m.values, m.round_medians and m.modes from the per-op samples v in
+ * sampling order */
+static void summarize_metric(std::vector<double> v, const std::vector<unsigned int> &rounds, kcb_metric *m)
+{
+	m->round_medians = round_medians(v, rounds);
+	m->modes = kcb_round_modes(m->round_medians);
+	m->s = kcb_summarize(v);
+	m->values = v;
+}
+
 bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks_per_cycle,
 		       double quiet_limit, kcb_measurement *out, std::string *err)
 {
@@ -249,8 +271,7 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 						       : ", N vs 2N minus the empty body (its round's median)");
 		m.overhead = ovh;
 		m.ordered = s.body[i];
-		m.s = kcb_summarize(v);
-		m.values = v;
+		summarize_metric(v, rounds, &m);
 		out->metrics.push_back(m);
 		if (ch.is_ticks && ticks_per_cycle > 0) {
 			/* each sample by the ratio measured just before its round
@@ -268,8 +289,7 @@ bool kcb_sample_finish(const kcb_counters &c, const kcb_sampler &s, double ticks
 			cm.source = ch.unit + " / ticks_per_cycle (dependent-add calibration before each round)";
 			cm.overhead = covh;
 			cm.ordered = bc;
-			cm.s = kcb_summarize(v);
-			cm.values = v;
+			summarize_metric(v, rounds, &cm);
 			out->metrics.push_back(cm);
 		}
 	}

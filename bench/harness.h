@@ -33,6 +33,10 @@ struct kcb_metric {
 	 * sample by sample, and their difference needs no empty body, since
 	 * the loop and the call are the same (kcb_deltas) */
 	std::vector<double> ordered;
+	/* the median of each round's samples, by round, and the modes they
+	 * fall into (stats.h, kcb_round_modes) */
+	std::vector<double> round_medians;
+	std::vector<kcb_mode> modes;
 };
 
 struct kcb_measurement {
@@ -78,6 +82,9 @@ double kcb_quiet_limit(void);
 void kcb_quiet_start(double prime_ms, double budget_ms);
 /* one probe, remembered for the quiet level; returns its ticks */
 double kcb_quiet_probe(void);
+/* probe, and while the probe is slow and budget is left, sleep and probe
+ * again; returns the last probe's ticks */
+double kcb_quiet_wait(void);
 /* milliseconds spent waiting so far */
 double kcb_quiet_waited_ms(void);
 

@@ -11,7 +11,8 @@ figures are per op after empty-body subtraction; Google Benchmark's are its
 real_time per iteration (loop and call overhead included), so the two are
 compared as spreads, not as values.  A record outside the bar gets a second
 line with its per-run medians, in run order; --keep DIR keeps every run's
-JSON there.
+JSON there.  Where a run's rounds fell into more than one mode
+(kcb_bench's round_modes), the modes of each run follow: "value xROUNDS".
 """
 import argparse
 import json
@@ -52,6 +53,7 @@ def run_ours(exe, runs, cpu, tmp, extra=()):
             for unit, m in rec["metrics"].items():
                 per.setdefault(key, {}).setdefault(unit, []).append(m["median"])
             per[key]["_primary"] = rec["primary"]
+            per[key].setdefault("_modes", []).append(results.major_modes(rec["metrics"][rec["primary"]]))
     return per
 
 
@@ -114,6 +116,7 @@ def main():
           f"(bar: <= {BAR_REL:.0%} or <= {BAR_ABS} unit)")
     print(f"{'record':40} {'kcb_bench primary':>28} {'kcb_bench ns':>20} {'gbench real_time ns':>22}")
     tot = {"primary": [], "ns": [], "gb": []}
+    moded = []  # outside the bar, with rounds in more than one mode in some run
     for key in sorted(ours):
         u = ours[key]
         prim = u["_primary"]
@@ -132,6 +135,10 @@ def main():
         print(f"{'/'.join(key):40} {cell1:>28} {cell2:>20} {cell3:>22}")
         if not ok:
             print(f"{'':4}per run: " + " ".join(f"{v:.2f}" for v in u[prim]))
+            if any(len(m) > 1 for m in u["_modes"]):
+                moded.append(key)
+                print(f"{'':4}modes per run: " + "; ".join(
+                    " | ".join(f"{v:.2f} x{n}" for v, n in m) for m in u["_modes"]))
     print()
     for name, label in (("primary", f"kcb_bench ({ours[next(iter(ours))]['_primary']})"),
                         ("ns", "kcb_bench (ns)"), ("gb", "Google Benchmark (real_time ns)")):
@@ -143,6 +150,10 @@ def main():
         npass = sum(ok for _, ok in rows)
         print(f"{label}: median spread {statistics.median(rels):.2%}, max {rels[-1]:.2%}, "
               f"{npass}/{len(rows)} records within the bar")
+    if moded:
+        print(f"{len(moded)} record(s) outside the bar had rounds in more than one mode in some run: "
+              "the core settled in distinct states and the median moved with their shares "
+              "(bench/METHOD.md, \"Modes\")")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ void kcb_describe_run(const kcb_context &ctx, const kcb_counters &c, const kcb_r
 		snprintf(buf, sizeof(buf),
 			 "ticks per cycle %.4f at the start (%u runs), %.4f to %.4f before the group rounds (7 runs "
 			 "each); each sample is converted with its own round's (%u rounds whose references "
-			 "disagreed kept the start's)",
+			 "disagreed, or whose core was shared, kept the start's)",
 			 r.tpc, calib_runs, r.tpc_lo, r.tpc_hi, r.cal_kept_start);
 		info->calibration = buf;
 	}
@@ -319,6 +319,14 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 			j.kv_num("min", m.s.min).kv_num("median", m.s.median);
 			j.kv_num("ci95_lo", m.s.ci95_lo).kv_num("ci95_hi", m.s.ci95_hi);
 			j.kv_num("overhead", m.overhead);
+			j.kv_int("rounds", (long long)m.round_medians.size());
+			j.key("round_modes").begin_array();
+			for (const kcb_mode &md : m.modes) {
+				j.begin_object();
+				j.kv_num("value", md.value).kv_int("rounds", (long long)md.rounds);
+				j.end_object();
+			}
+			j.end_array();
 			j.end_object();
 		}
 		j.end_object();
@@ -360,6 +368,38 @@ void kcb_print_table(FILE *f, const std::vector<kcb_record> &records)
 			if (&m != &p)
 				fprintf(f, "; %.2f %s", m.s.median, m.unit.c_str());
 		fputc('\n', f);
+	}
+}
+
+std::string kcb_modes_text(const kcb_metric &m)
+{
+	std::string t;
+	const size_t rounds = m.round_medians.size();
+	for (const kcb_mode &md : m.modes) {
+		if (!kcb_mode_is_major(md, rounds))
+			continue;
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s%.2f (%zu of %zu rounds)", t.empty() ? "" : " | ", md.value, md.rounds,
+			 rounds);
+		t += buf;
+	}
+	return t;
+}
+
+void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records)
+{
+	bool head = false;
+	for (const kcb_record &r : records) {
+		const kcb_metric &p = kcb_primary(r.m);
+		if (kcb_nr_major_modes(p.modes, p.round_medians.size()) < 2)
+			continue;
+		if (!head)
+			fprintf(f, "\nrounds in more than one mode (the core's state, not sampling noise; "
+				   "the median moves with their shares between runs, see bench/METHOD.md):\n");
+		head = true;
+		const kcb_plan_item &it = *r.item;
+		fprintf(f, "%-9s %-14s %-19s %s %s\n", it.model.c_str(), it.scenario.c_str(), it.variant.c_str(),
+			kcb_modes_text(p).c_str(), p.unit.c_str());
 	}
 }
 

@@ -102,14 +102,21 @@ std::vector<kcb_record> kcb_run_rounds(std::vector<kcb_plan_item> &plan, const k
 			/* the clock drifts: ticks per cycle again for this group round */
 			double rtpc = 0;
 			if (cal.add_tpc > 0) {
+				double p0 = emulated ? 0 : kcb_quiet_wait();
 				kcb_calibration rc = kcb_calibrate(counters, 7, false);
+				/* another hardware thread on the core slows both
+				 * references alike, so they agree on a factor up to
+				 * twice the core's: such a round keeps the start's */
+				bool shared = !emulated && std::max(p0, kcb_quiet_probe()) > kcb_quiet_limit();
 				round_disagree.push_back(std::fabs(rc.disagreement()));
 				/* a round whose references disagree was disturbed
 				 * (preempted mid-chain): it keeps the start's factor */
-				rtpc = tpc > 0 ? (rc.agree() ? rc.add_tpc : tpc) : 0;
-				out->cal_kept_start += tpc > 0 && !rc.agree();
-				out->l1_ticks.push_back(rc.l1_ticks);
-				out->l1_unit.push_back(rtpc > 0 ? rc.l1_ticks / rtpc : rc.l1_ticks);
+				rtpc = tpc > 0 ? (rc.agree() && !shared ? rc.add_tpc : tpc) : 0;
+				out->cal_kept_start += tpc > 0 && (!rc.agree() || shared);
+				if (!shared) {
+					out->l1_ticks.push_back(rc.l1_ticks);
+					out->l1_unit.push_back(rtpc > 0 ? rc.l1_ticks / rtpc : rc.l1_ticks);
+				}
 			}
 			if (rtpc > 0) {
 				out->tpc_lo = out->tpc_lo > 0 ? std::min(out->tpc_lo, rtpc) : rtpc;

@@ -28,7 +28,7 @@ struct kcb_record {
 struct kcb_rounds {
 	double tpc = 0;        /* ticks per cycle the samples got; 0 after a refusal over the rounds */
 	double tpc_lo = 0, tpc_hi = 0; /* the group rounds' factors */
-	unsigned int cal_kept_start = 0; /* rounds whose references disagreed kept the start's */
+	unsigned int cal_kept_start = 0; /* rounds whose references disagreed, or whose core was shared, kept the start's */
 	kcb_summary disagree = {}; /* |mul/add - 1| over the group rounds (samples 0: none) */
 	double disagree_max = 0;
 	bool refused = false;  /* the references disagreed in most rounds */

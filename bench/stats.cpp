@@ -48,3 +48,39 @@ kcb_summary kcb_summarize(std::vector<double> &v)
 	s.ci95_hi = v[hi];
 	return s;
 }
+
+static double median_sorted(const std::vector<double> &v, size_t from, size_t to)
+{
+	size_t n = to - from;
+	return (n & 1) ? v[from + n / 2] : 0.5 * (v[from + n / 2 - 1] + v[from + n / 2]);
+}
+
+std::vector<kcb_mode> kcb_round_modes(std::vector<double> v)
+{
+	std::vector<kcb_mode> modes;
+	if (v.empty())
+		return modes;
+	std::sort(v.begin(), v.end());
+	const double gap = KCB_MODE_GAP * std::fabs(median_sorted(v, 0, v.size()));
+	size_t start = 0;
+	for (size_t i = 1; i <= v.size(); i++) {
+		if (i < v.size() && v[i] - v[i - 1] <= gap)
+			continue;
+		modes.push_back({median_sorted(v, start, i), i - start});
+		start = i;
+	}
+	return modes;
+}
+
+bool kcb_mode_is_major(const kcb_mode &m, size_t rounds)
+{
+	return m.rounds >= 2 && m.rounds * 10 >= rounds;
+}
+
+size_t kcb_nr_major_modes(const std::vector<kcb_mode> &modes, size_t rounds)
+{
+	size_t n = 0;
+	for (const kcb_mode &m : modes)
+		n += kcb_mode_is_major(m, rounds);
+	return n;
+}

@@ -59,6 +59,34 @@ int main()
 	}
 	CHECK(hit >= (int)(0.93 * trials), "empirical coverage %d/%d", hit, trials);
 
+	/* round modes: two states 3.7 apart (the sheaves op on Zen 5), with
+	 * sampling noise inside each, split into two; one state stays one */
+	std::vector<double> rm;
+	for (int i = 0; i < 31; i++)
+		rm.push_back(18.3 + 0.02 * (i % 5));
+	for (int i = 0; i < 19; i++)
+		rm.push_back(22.0 + 0.03 * (i % 3));
+	std::vector<kcb_mode> md = kcb_round_modes(rm);
+	CHECK(md.size() == 2, "two states: %zu modes", md.size());
+	if (md.size() == 2) {
+		CHECK(md[0].rounds == 31 && md[1].rounds == 19, "rounds %zu, %zu", md[0].rounds, md[1].rounds);
+		CHECK(std::fabs(md[0].value - 18.34) < 1e-9 && std::fabs(md[1].value - 22.03) < 1e-9,
+		      "values %g %g", md[0].value, md[1].value);
+	}
+	CHECK(kcb_nr_major_modes(md, 50) == 2, "both are major");
+	std::vector<double> one(rm.begin(), rm.begin() + 31);
+	CHECK(kcb_round_modes(one).size() == 1, "one state: one mode");
+	/* a single slow round is a mode, not a major one */
+	one.push_back(40.0);
+	md = kcb_round_modes(one);
+	CHECK(md.size() == 2 && kcb_nr_major_modes(md, one.size()) == 1, "a lone round: %zu modes", md.size());
+	/* gaps under KCB_MODE_GAP of the median chain into one mode */
+	std::vector<double> ramp;
+	for (int i = 0; i < 50; i++)
+		ramp.push_back(20.0 + 0.1 * i);
+	CHECK(kcb_round_modes(ramp).size() == 1, "a ramp is one mode");
+	CHECK(kcb_round_modes({}).empty(), "no rounds, no modes");
+
 	if (failures)
 		return 1;
 	printf("ok: stats\n");

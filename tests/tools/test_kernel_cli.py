@@ -53,6 +53,18 @@ class BadInput(unittest.TestCase):
     def test_unknown_arch(self):
         self.one_line(run("--arch", "vax"), "unknown arch vax")
 
+    def test_unwritable_out(self):
+        # checked before the tree, the packages or any build
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "file")
+            open(f, "w").close()
+            self.one_line(run("--out", os.path.join(f, "sub")), f"{f} is not a directory")
+            self.one_line(run("--exec", "--out", f), f"{f} is not a directory")
+            if os.geteuid() != 0:  # root writes anywhere
+                ro = os.path.join(d, "ro")
+                os.mkdir(ro, 0o555)
+                self.one_line(run("--out", os.path.join(ro, "new")), f"{ro} is not writable")
+
 
 class KeptBuild(unittest.TestCase):
     """build_arch keeps a variant whose inputs.json matches; anything that

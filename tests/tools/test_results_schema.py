@@ -140,6 +140,28 @@ class Measured(unittest.TestCase):
         d = measured(); d["records"][0]["metrics"]["ns"]["source"] = ""
         bad(self, d, "source is empty")
 
+    def test_round_modes(self):
+        def with_modes(modes, rounds=50):
+            d = measured()
+            m = d["records"][0]["metrics"]["calibrated-cycles"]
+            m["rounds"] = rounds
+            m["round_modes"] = modes
+            return d, m
+        d, m = with_modes([{"value": 18.3, "rounds": 31}, {"value": 22.0, "rounds": 19}])
+        kcb_results.validate(d)
+        self.assertEqual(kcb_results.major_modes(m), [(18.3, 31), (22.0, 19)])
+        d, m = with_modes([{"value": 18.3, "rounds": 49}, {"value": 40.0, "rounds": 1}])
+        self.assertEqual(kcb_results.major_modes(m), [(18.3, 49)])  # a lone round is not a mode
+        d, _ = with_modes([{"value": 18.3, "rounds": 31}, {"value": 22.0, "rounds": 18}])
+        bad(self, d, "calibrated-cycles.round_modes hold 49 rounds, its rounds says 50")
+        d, _ = with_modes([{"value": 22.0, "rounds": 19}, {"value": 18.3, "rounds": 31}])
+        bad(self, d, "round_modes are not ascending")
+        d, _ = with_modes([{"value": 18.3, "rounds": 0}, {"value": 22.0, "rounds": 50}])
+        bad(self, d, "round_modes[0].rounds")
+        d, m = with_modes([{"value": 18.3, "rounds": 50}])
+        del m["rounds"]
+        bad(self, d, "calibrated-cycles.rounds missing")
+
     def test_honest_units(self):
         d = measured("qemu")
         d["records"][0]["metrics"]["calibrated-cycles"] = metric(3.0)

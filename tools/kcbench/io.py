@@ -96,6 +96,19 @@ def _write_all(files):
                 os.unlink(tmp)
 
 
+def writable_dir_problem(path):
+    """None if output can be written into directory path (made if missing),
+    else why not, in a few words: asked before long work starts."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        return f"{probe} is not a directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None
+
+
 def json_text(obj, indent=None):
     """obj as JSON text with a final newline."""
     return json.dumps(obj, indent=indent) + "\n"

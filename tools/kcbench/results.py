@@ -98,6 +98,27 @@ def _check_metric(m, where, tpc):
           f"({lo} {c_lo} {med} {c_hi})")
     if "overhead" in m:
         _num(m, "overhead", where)
+    if "round_modes" in m:
+        rounds = _int(m, "rounds", where, minimum=1)
+        modes = _list(m, "round_modes", where, nonempty=True)
+        held = 0
+        for j, md in enumerate(modes):
+            w = f"{where}.round_modes[{j}]"
+            _need(isinstance(md, dict), f"{w} is not an object")
+            _num(md, "value", w)
+            held += _int(md, "rounds", w, minimum=1)
+        _need(held == rounds, f"{where}.round_modes hold {held} rounds, its rounds says {rounds}")
+        values = [md["value"] for md in modes]
+        _need(values == sorted(values), f"{where}.round_modes are not ascending by value")
+
+
+def major_modes(metric):
+    """[(value, rounds)] of a metric's modes that hold at least 10% of its
+    rounds and at least 2 of them (bench/stats.h kcb_mode_is_major); more
+    than one means its median depends on how the rounds split."""
+    rounds = metric.get("rounds", 0)
+    return [(md["value"], md["rounds"]) for md in metric.get("round_modes", ())
+            if md["rounds"] >= 2 and md["rounds"] * 10 >= rounds]
 
 
 def _record_key(r, where):

@@ -4,7 +4,8 @@ them, write kernel.json (results/SCHEMA.md, kind "kernel") and the
 real-kernel report section (kernel.md, kernel.txt).
 
 Exit: 0 done; 1 an arch or object failed (the rest is reported);
-2 bad arguments or no usable tree (one line on stderr)."""
+2 bad arguments, no usable tree, or an output directory that cannot be
+written (one line on stderr; --out is checked before any build)."""
 import argparse
 import concurrent.futures
 import datetime
@@ -307,6 +308,9 @@ def main(argv=None):
     if bad and not args.exec:
         print(f"tools/kernel: unknown arch {bad[0]} (known: {', '.join(kbuild.ARCHES)})", file=sys.stderr)
         return 2
+    if args.out and io.writable_dir_problem(args.out):
+        print(f"tools/kernel: --out {args.out}: {io.writable_dir_problem(args.out)}", file=sys.stderr)
+        return 2
     t0 = time.time()
     try:
         # a tree given is checked first: bad input is named before anything
@@ -404,10 +408,13 @@ def main(argv=None):
                     rc = 1
     out = args.out or os.path.join(ROOT, "results", "runs",
                                    "kernel-" + datetime.datetime.utcnow().strftime("%Y%m%d-%H%M%S"))
-    os.makedirs(out, exist_ok=True)
     md, txt = report.render(doc)
     # the three together: a failure leaves none of them half-written
-    io.write_atomic({os.path.join(out, "kernel.json"): json.dumps(doc, indent=1) + "\n",
-                     os.path.join(out, "kernel.md"): md, os.path.join(out, "kernel.txt"): txt})
+    try:
+        io.write_atomic({os.path.join(out, "kernel.json"): json.dumps(doc, indent=1) + "\n",
+                         os.path.join(out, "kernel.md"): md, os.path.join(out, "kernel.txt"): txt})
+    except io.KcbError as e:
+        print(f"tools/kernel: {e}", file=sys.stderr)
+        return 2
     say(f"done in {time.time() - t0:.0f} s: {out}/kernel.md {out}/kernel.txt {out}/kernel.json")
     return rc

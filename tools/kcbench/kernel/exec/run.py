@@ -270,6 +270,10 @@ def run_exec(args, src, origin, version, root, argv):
     files[os.path.join(out, "exec.json")] = json_text(doc, indent=1)
     files[os.path.join(out, "exec.md")] = to_markdown(blocks)
     files[os.path.join(out, "exec.txt")] = to_text(blocks)
-    write_atomic(files)
+    try:
+        write_atomic(files)
+    except KcbError as e:
+        print(f"tools/kernel --exec: {e}", file=sys.stderr)
+        return 2
     say(f"done in {time.time() - t_all:.0f} s: {out}/exec.md {out}/exec.txt {out}/exec.json")
     return rc

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Measured timings of one results file: per unit and model, scenarios down,
 variants across."""
+from ...results import major_modes
 from ...vocab import (CONFIG_NOTES, MODEL_KERNELS, MODELS, SCENARIO_BOUNDS, STATIC_VARIANT,
-                      UPPER_BOUND, VARIANTS, order)
+                      SCENARIOS, UPPER_BOUND, VARIANTS, order, sort_keys)
 from ..blocks import Labels, Table
 from ..facts import measured_index, measured_units, scenarios_present, unit_label
 from ..fmt import fci, fdelta
@@ -74,6 +75,9 @@ def measured_tables(m, notes):
             leg.append("- = not run for this variant")
             t = ("table", Table(title, hdr, rows, legend=leg))
             out.append(t if ui == 0 else ("md", t))
+    moded = modes_line(m, idx, units[0]) if units else None
+    if moded:
+        out.append(("p", moded))
     if len(units) > 1:
         out.append(("txt", ("p", f"Also measured on {m.label}: "
                             + ", ".join(units[1:]) + " (in report.md).")))
@@ -81,3 +85,20 @@ def measured_tables(m, notes):
         out.append(("p", f"PMU cycles on {m.label}: {ctx['pmu']}; counter "
                          f"used: {ctx.get('counter_source', '?')}."))
     return out
+
+
+def modes_line(m, idx, unit):
+    """The records whose rounds fell into more than one mode, or None."""
+    parts = []
+    for key in sort_keys(idx, MODELS, SCENARIOS, VARIANTS):
+        met = idx[key]["metrics"].get(unit)
+        modes = major_modes(met) if met else []
+        if len(modes) > 1:
+            parts.append(" ".join(key) + " " + " | ".join(
+                f"{v:.2f} ({n} of {met['rounds']} rounds)" for v, n in modes))
+    if not parts:
+        return None
+    return (f"Rounds in more than one mode on {m.label} ({unit_label(m, unit)}): "
+            + "; ".join(parts) + ". The core ran these in distinct states, round by round "
+            "(not sampling noise), so their median moves with the shares from run to run; "
+            "the paired deltas, taken sample by sample, do not (bench/METHOD.md, \"Modes\").")
