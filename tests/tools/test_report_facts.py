@@ -148,6 +148,31 @@ class Render(unittest.TestCase):
         self.assertNotIn("only-md", to_text(b))
 
 
+class Modes(unittest.TestCase):
+    """The report names a record whose rounds split into two major modes,
+    and only such records."""
+    def test_modes_line(self):
+        from types import SimpleNamespace
+        from kcbench.report.facts import measured_index
+        from kcbench.report.views.measured import modes_line
+
+        def rec(variant, modes):
+            met = {"median": 22.0, "rounds": sum(n for _, n in modes),
+                   "round_modes": [{"value": v, "rounds": n} for v, n in modes]}
+            return {"model": "sheaves", "scenario": "callsite", "variant": variant,
+                    "metrics": {"calibrated-cycles": met}}
+        m = SimpleNamespace(label="vm [distro]", records=[
+            rec("pointer", [(18.3, 31), (22.0, 19)]),
+            rec("static", [(18.4, 49), (40.0, 1)]),   # a lone round: one mode
+            rec("runtime_const", [(22.0, 50)])])
+        line = modes_line(m, measured_index(m), "calibrated-cycles")
+        self.assertIn("sheaves callsite pointer 18.30 (31 of 50 rounds) | 22.00 (19 of 50 rounds)", line)
+        self.assertNotIn("static", line)
+        self.assertNotIn("runtime_const", line)
+        m.records = m.records[1:]
+        self.assertIsNone(modes_line(m, measured_index(m), "calibrated-cycles"))
+
+
 if __name__ == "__main__":
     unittest.main()
 
