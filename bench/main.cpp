@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			return fail(KCB_EXIT_OUTPUT, "output: " + err);
 	}
 	kcb_print_table(stdout, records);
-	kcb_print_modes(stdout, records);
+	kcb_print_modes(stdout, records, ctx.emulated);
 	kcb_print_deltas(stdout, deltas);
 	fprintf(stderr, "kcb_bench: %zu records in %.1f s%s%s\n", records.size(), rounds.seconds,
 		opt.out.empty() ? "" : ", written to ", opt.out.c_str());

@@ -386,8 +386,10 @@ std::string kcb_modes_text(const kcb_metric &m)
 	return t;
 }
 
-void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records)
+void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records, bool emulated)
 {
+	if (emulated) /* emulated time has no core state to settle in */
+		return;
 	bool head = false;
 	for (const kcb_record &r : records) {
 		const kcb_metric &p = kcb_primary(r.m);

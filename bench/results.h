@@ -65,8 +65,8 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 void kcb_print_table(FILE *f, const std::vector<kcb_record> &records);
 void kcb_print_deltas(FILE *f, const std::vector<kcb_delta> &deltas);
 /* the records whose rounds fall into more than one mode (stats.h), with
- * the modes; nothing when there are none */
-void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records);
+ * the modes; nothing when there are none, or under emulation */
+void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records, bool emulated);
 /* "18.30 (31 of 50 rounds) | 22.00 (19 of 50 rounds)": a metric's major modes */
 std::string kcb_modes_text(const kcb_metric &m);
 

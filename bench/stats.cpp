@@ -74,7 +74,7 @@ std::vector<kcb_mode> kcb_round_modes(std::vector<double> v)
 
 bool kcb_mode_is_major(const kcb_mode &m, size_t rounds)
 {
-	return m.rounds >= 2 && m.rounds * 10 >= rounds;
+	return rounds >= KCB_MODE_MIN_ROUNDS && m.rounds >= 2 && m.rounds * 10 >= rounds;
 }
 
 size_t kcb_nr_major_modes(const std::vector<kcb_mode> &modes, size_t rounds)

@@ -33,9 +33,10 @@ struct kcb_mode {
 	size_t rounds;
 };
 std::vector<kcb_mode> kcb_round_modes(std::vector<double> round_medians);
-/* a mode that holds at least 10% of the rounds and at least 2 of them;
- * more than one such means the record's median depends on how the rounds
- * split */
+/* a mode that holds at least 10% of the rounds and at least 2 of them,
+ * of at least KCB_MODE_MIN_ROUNDS (--quick's 5 rounds make no modes); more
+ * than one such means the record's median depends on how the rounds split */
+#define KCB_MODE_MIN_ROUNDS 10
 bool kcb_mode_is_major(const kcb_mode &m, size_t rounds);
 size_t kcb_nr_major_modes(const std::vector<kcb_mode> &modes, size_t rounds);
 

@@ -86,6 +86,10 @@ int main()
 		ramp.push_back(20.0 + 0.1 * i);
 	CHECK(kcb_round_modes(ramp).size() == 1, "a ramp is one mode");
 	CHECK(kcb_round_modes({}).empty(), "no rounds, no modes");
+	/* --quick's 5 rounds: groups, but no major modes */
+	std::vector<double> quick = {18.3, 18.3, 18.4, 22.0, 22.0};
+	CHECK(kcb_round_modes(quick).size() == 2 && kcb_nr_major_modes(kcb_round_modes(quick), 5) == 0,
+	      "5 rounds make no major modes");
 
 	if (failures)
 		return 1;

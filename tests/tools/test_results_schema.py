@@ -152,6 +152,9 @@ class Measured(unittest.TestCase):
         self.assertEqual(kcb_results.major_modes(m), [(18.3, 31), (22.0, 19)])
         d, m = with_modes([{"value": 18.3, "rounds": 49}, {"value": 40.0, "rounds": 1}])
         self.assertEqual(kcb_results.major_modes(m), [(18.3, 49)])  # a lone round is not a mode
+        d, m = with_modes([{"value": 18.3, "rounds": 3}, {"value": 22.0, "rounds": 2}], rounds=5)
+        kcb_results.validate(d)
+        self.assertEqual(kcb_results.major_modes(m), [])  # --quick's 5 rounds make none
         d, _ = with_modes([{"value": 18.3, "rounds": 31}, {"value": 22.0, "rounds": 18}])
         bad(self, d, "calibrated-cycles.round_modes hold 49 rounds, its rounds says 50")
         d, _ = with_modes([{"value": 22.0, "rounds": 19}, {"value": 18.3, "rounds": 31}])

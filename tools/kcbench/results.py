@@ -112,13 +112,17 @@ def _check_metric(m, where, tpc):
         _need(values == sorted(values), f"{where}.round_modes are not ascending by value")
 
 
+MODE_MIN_ROUNDS = 10  # bench/stats.h KCB_MODE_MIN_ROUNDS
+
+
 def major_modes(metric):
     """[(value, rounds)] of a metric's modes that hold at least 10% of its
-    rounds and at least 2 of them (bench/stats.h kcb_mode_is_major); more
-    than one means its median depends on how the rounds split."""
+    rounds and at least 2 of them, of at least MODE_MIN_ROUNDS (bench/stats.h
+    kcb_mode_is_major); more than one means its median depends on how the
+    rounds split."""
     rounds = metric.get("rounds", 0)
     return [(md["value"], md["rounds"]) for md in metric.get("round_modes", ())
-            if md["rounds"] >= 2 and md["rounds"] * 10 >= rounds]
+            if rounds >= MODE_MIN_ROUNDS and md["rounds"] >= 2 and md["rounds"] * 10 >= rounds]
 
 
 def _record_key(r, where):

@@ -75,7 +75,8 @@ def measured_tables(m, notes):
             leg.append("- = not run for this variant")
             t = ("table", Table(title, hdr, rows, legend=leg))
             out.append(t if ui == 0 else ("md", t))
-    moded = modes_line(m, idx, units[0]) if units else None
+    # emulated time has no core state to settle in
+    moded = modes_line(m, idx, units[0]) if units and not m.qemu else None
     if moded:
         out.append(("p", moded))
     if len(units) > 1:
