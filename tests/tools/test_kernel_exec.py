@@ -20,7 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from kcbench import results  # noqa: E402
 from kcbench.io import KcbError  # noqa: E402
-from kcbench.kernel.exec import figures, kunit_parse, run, slab_setup, suite  # noqa: E402
+from kcbench.kernel.exec import boot, figures, kunit_parse, run, slab_setup, suite  # noqa: E402
+from kcbench.kernel.exec.kbuild_exec import ExecError  # noqa: E402
 from kcbench.kernel.transform import TransformError  # noqa: E402
 from kcbench.report.views.kernel_exec import exec_blocks  # noqa: E402
 from kcbench.report.markdown import to_markdown  # noqa: E402
@@ -207,6 +208,24 @@ class Figures(unittest.TestCase):
         self.assertEqual(figures.median_ci_ranks(5), (0, 4))
 
 
+class TextSlide(unittest.TestCase):
+    """The plugin's addresses: vmlinux's symbol values plus where the boot
+    code put the text (s390: CONFIG_KERNEL_IMAGE_BASE; a 6.12 s390x run
+    saw no window without it)."""
+    def test_slide(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(boot.text_slide("x86_64", d), 0)  # no .config read
+            with self.assertRaisesRegex(ExecError, "cannot read CONFIG_KERNEL_IMAGE_BASE"):
+                boot.text_slide("s390x", d)
+            with open(os.path.join(d, ".config"), "w") as f:
+                f.write("CONFIG_RELOCATABLE=y\n")
+            with self.assertRaisesRegex(ExecError, "no CONFIG_KERNEL_IMAGE_BASE"):
+                boot.text_slide("s390x", d)
+            with open(os.path.join(d, ".config"), "a") as f:
+                f.write("CONFIG_KERNEL_IMAGE_BASE=0x3FFE0000000\n")
+            self.assertEqual(boot.text_slide("s390x", d), 0x3FFE0000000)
+
+
 class Command(unittest.TestCase):
     def test_no_tree_is_one_line(self):
         p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "kernel"), "--exec",
@@ -244,6 +263,23 @@ class Command(unittest.TestCase):
         md = to_markdown(exec_blocks(doc))
         self.assertIn("qemu-insns", md)
         self.assertIn("kcb\\_callsite\\_\\_static as built", md)
+
+    def test_report_says_which_side_runs_more(self):
+        # real > model on x86_64, model > real on s390x (its TLS per-CPU
+        # stand-in): each gets the explanation for its side only
+        def arch(real, model):
+            return dict(status="ok", source="TCG", qemu_version="7.2", qemu_cpu="max",
+                        counts={"callsite": {"static": dict(insns_per_op=real, site_insns_per_op=10)}},
+                        model=dict(source="m", counts={"callsite/static": dict(insns_per_op=model,
+                                                                               site_insns_per_op=10)}))
+        doc = dict(context={}, arches={"x86_64": arch(231, 168), "s390x": arch(187, 206)})
+        txt = to_markdown(exec_blocks(doc))
+        x86, s390 = txt.split("s390x")[0], "s390x".join(txt.split("s390x")[1:])
+        self.assertIn("Real SLUB runs more than", x86)
+        self.assertNotIn("The model runs more", x86)
+        self.assertIn("The model runs more than", s390)
+        self.assertIn("callsite static (187 vs 206)", s390)
+        self.assertNotIn("Real SLUB runs more", s390)
 
     def test_report_reader_refuses_another_kind(self):
         from kcbench.report.load import load_exec

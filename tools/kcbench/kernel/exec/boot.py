@@ -78,6 +78,28 @@ def symbols(vmlinux, extra=()):
     return want
 
 
+def text_slide(arch, objdir):
+    """What the running kernel's text addresses add to vmlinux's symbol
+    values.  0, except where the boot code moves the kernel's virtual
+    address (ARCHES[arch]["text_base"]: the .config option holding it).
+    s390 (6.10+) links vmlinux at 0x100000 and its decompressor maps it at
+    __kaslr_offset, which with nokaslr is CONFIG_KERNEL_IMAGE_BASE
+    (arch/s390/boot/startup.c); if a machine's layout moved it elsewhere,
+    the plugin would see no window and the run says so."""
+    opt = ARCHES[arch].get("text_base")
+    if not opt:
+        return 0
+    config = os.path.join(objdir, ".config")
+    try:
+        with open(config, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(opt + "="):
+                    return int(line.split("=", 1)[1].strip(), 0)
+    except (OSError, ValueError) as e:
+        raise ExecError(f"{config}: cannot read {opt}: {e}") from None
+    raise ExecError(f"{config}: no {opt} (the kernel's text address)")
+
+
 def op_listings(arch, objdir, scenario="callsite"):
     """{variant: [instruction text]} of the suite's kcb_<scenario>__<v>
     symbols in vmlinux (the cross objdump), as built: what the counts ran."""
@@ -121,8 +143,10 @@ def run_tcg(arch, objdir, workdir, log, timeout, rounds, nops, hot=None):
         raise ExecError(str(e)) from None
     counts = os.path.join(workdir, "windows.txt")
     cfg = os.path.join(workdir, "plugin.cfg")
-    lines = [f"out {counts}", f"begin {syms['kcb_mark_begin'][0]:x}", f"end {syms['kcb_mark_end'][0]:x}"]
-    lines += [f"range {s:x} {e:x}" for n, (s, e) in sorted(syms.items()) if n not in MARKERS]
+    slide = text_slide(arch, objdir)
+    lines = [f"out {counts}", f"begin {syms['kcb_mark_begin'][0] + slide:x}",
+             f"end {syms['kcb_mark_end'][0] + slide:x}"]
+    lines += [f"range {s + slide:x} {e + slide:x}" for n, (s, e) in sorted(syms.items()) if n not in MARKERS]
     with open(cfg, "w") as f:
         f.write("\n".join(lines) + "\n")
     try:

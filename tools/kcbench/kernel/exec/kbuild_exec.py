@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 
+from ... import vocab
 from .. import kbuild, tree
 from . import suite
 from .suite import UML
@@ -33,12 +34,15 @@ ARCHES = {
                   console="ttyAMA0", src_arch="arm64"),
     "riscv64": dict(karch="riscv", results_arch="riscv64", cross="riscv64-linux-gnu-",
                     image="arch/riscv/boot/Image",
-                    qemu=["qemu-system-riscv64", "-machine", "virt", "-m", "1G", "-bios", "default"],
+                    # the model's CPU (vocab: Zba, Zbkb), so runtime_const
+                    # takes the same alternative in both
+                    qemu=["qemu-system-riscv64", "-machine", "virt", *vocab.ARCHES["riscv64"].qemu_cpu,
+                          "-m", "1G", "-bios", "default"],
                     console="ttyS0", src_arch="riscv"),
     "s390x": dict(karch="s390", results_arch="s390x", cross="s390x-linux-gnu-",
                   image="arch/s390/boot/bzImage",
                   qemu=["qemu-system-s390x", "-machine", "s390-ccw-virtio", "-cpu", "qemu", "-m", "1G"],
-                  console="ttysclp0", src_arch="s390"),
+                  console="ttysclp0", src_arch="s390", text_base="CONFIG_KERNEL_IMAGE_BASE"),
 }
 JOBS = "2"
 

@@ -257,7 +257,7 @@ def run_exec(args, src, origin, version, root, argv):
                 entry["callsite_listing"] = boot.op_listings(arch, objdir)
                 q = ARCHES[arch]["qemu"]
                 entry.update(source=figures.TCG_SOURCE, qemu_version=qv, counts=counts,
-                             qemu_cpu=q[q.index("-cpu") + 1],
+                             qemu_cpu=q[q.index("-cpu") + 1] if "-cpu" in q else "(none: the machine's default)",
                              model=dict(source=mpath, counts={f"{s}/{v}": x for (s, v), x in mc.items()}))
             entry.update(status="ok", run_seconds=round(run_s, 1),
                          total_seconds=round(time.time() - t0, 1))
