@@ -396,8 +396,9 @@ void kcb_print_modes(FILE *f, const std::vector<kcb_record> &records, bool emula
 		if (kcb_nr_major_modes(p.modes, p.round_medians.size()) < 2)
 			continue;
 		if (!head)
-			fprintf(f, "\nrounds in more than one mode (the core's state, not sampling noise; "
-				   "the median moves with their shares between runs, see bench/METHOD.md):\n");
+			fprintf(f, "\nrounds in more than one mode (the machine held a different state from round "
+				   "to round, not sampling noise; the median moves with their shares between runs, "
+				   "see bench/METHOD.md):\n");
 		head = true;
 		const kcb_plan_item &it = *r.item;
 		fprintf(f, "%-9s %-14s %-19s %s %s\n", it.model.c_str(), it.scenario.c_str(), it.variant.c_str(),

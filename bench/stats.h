@@ -22,7 +22,7 @@ void kcb_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 /*
  * Rounds that settle in different states.  A record's rounds each give one
  * median; on some cores a whole round (or a spell of seconds) runs in one
- * of a few distinct states of the core (bench/METHOD.md, "Modes").  The
+ * of a few distinct states of the machine (bench/METHOD.md, "Modes").  The
  * round medians, sorted, split wherever two neighbours lie more than
  * KCB_MODE_GAP of the overall median apart; each group is a mode: its
  * median and how many rounds it holds, ascending by value.

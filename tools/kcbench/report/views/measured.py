@@ -100,6 +100,7 @@ def modes_line(m, idx, unit):
     if not parts:
         return None
     return (f"Rounds in more than one mode on {m.label} ({unit_label(m, unit)}): "
-            + "; ".join(parts) + ". The core ran these in distinct states, round by round "
-            "(not sampling noise), so their median moves with the shares from run to run; "
+            + "; ".join(parts) + ". The machine held these in distinct states from round to round "
+            "(not sampling noise: the core's, or the memory system's for cold_pointer), so "
+            "their median moves with the shares from run to run; "
             "the paired deltas, taken sample by sample, do not (bench/METHOD.md, \"Modes\").")
