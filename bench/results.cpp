@@ -68,6 +68,15 @@ static void check_known_answer(const kcb_rounds &r, const std::vector<kcb_delta>
 			}
 	}
 	kcb_known_answer_eval(r.l1_unit, r.l1_ticks, unit, checks, &info->known);
+	if (r.l1_unit.empty() && r.l1_shared) {
+		/* said, not silently absent: a busy host can share every round */
+		char buf[200];
+		snprintf(buf, sizeof(buf),
+			 "no known answer: the core was shared in all %u group rounds (contention probe slow), so "
+			 "no L1 chase was kept and the latency deltas are unchecked",
+			 r.l1_shared);
+		info->known.warnings.push_back(buf);
+	}
 	for (const std::string &w : info->known.warnings)
 		info->warnings.push_back(w);
 }
@@ -320,6 +329,7 @@ std::string kcb_results_json(const kcb_context &ctx, const kcb_run_info &info,
 			j.kv_num("ci95_lo", m.s.ci95_lo).kv_num("ci95_hi", m.s.ci95_hi);
 			j.kv_num("overhead", m.overhead);
 			j.kv_int("rounds", (long long)m.round_medians.size());
+			j.key("round_medians").num_array(m.round_medians);
 			j.key("round_modes").begin_array();
 			for (const kcb_mode &md : m.modes) {
 				j.begin_object();

@@ -116,6 +116,8 @@ std::vector<kcb_record> kcb_run_rounds(std::vector<kcb_plan_item> &plan, const k
 				if (!shared) {
 					out->l1_ticks.push_back(rc.l1_ticks);
 					out->l1_unit.push_back(rtpc > 0 ? rc.l1_ticks / rtpc : rc.l1_ticks);
+				} else {
+					out->l1_shared++;
 				}
 			}
 			if (rtpc > 0) {

@@ -34,6 +34,7 @@ struct kcb_rounds {
 	bool refused = false;  /* the references disagreed in most rounds */
 	/* per group round: the L1 chase in the samples' unit, and in ticks */
 	std::vector<double> l1_unit, l1_ticks;
+	unsigned int l1_shared = 0; /* group rounds whose chase was dropped: the core was shared */
 	bool frames_moved = false;
 	unsigned int moved_min = 0, moved_max = 0;
 	std::string frames_error; /* why frames stopped moving; "" if they did not */

@@ -35,7 +35,12 @@ if(CMAKE_SCRIPT_MODE_FILE)
     endif()
     string(JSON tpc TYPE "${doc}" context ticks_per_cycle)
     string(JSON agree GET "${doc}" context calibration_refs agree)
-    string(JSON unit GET "${doc}" context known_answer unit)
+    # a host that shared the core in every round keeps no chase: then
+    # the run must say so instead of a known answer
+    string(JSON unit ERROR_VARIABLE no_ka GET "${doc}" context known_answer unit)
+    if(no_ka AND NOT err MATCHES "warning: no known answer: the core was shared in all")
+      message(FATAL_ERROR "no context.known_answer and no warning saying why")
+    endif()
     if(NOT tpc STREQUAL "NULL" OR agree OR unit STREQUAL "calibrated-cycles")
       message(FATAL_ERROR "context: ticks_per_cycle ${tpc}, refs agree ${agree}, known answer in ${unit}")
     endif()
