@@ -165,6 +165,20 @@ class Measured(unittest.TestCase):
         del m["rounds"]
         bad(self, d, "calibrated-cycles.rounds missing")
 
+    def test_round_medians(self):
+        d = measured()
+        m = d["records"][0]["metrics"]["calibrated-cycles"]
+        m["rounds"] = 3
+        m["round_medians"] = [56.4, 95.0, 56.3]
+        kcb_results.validate(d)
+        m["round_medians"] = [56.4, 95.0]
+        bad(self, d, "calibrated-cycles.round_medians has 2 values, its rounds says 3")
+        m["round_medians"] = [56.4, "95", 56.3]
+        bad(self, d, "round_medians holds a non-number")
+        del m["rounds"]
+        m["round_medians"] = [56.4]
+        bad(self, d, "calibrated-cycles.rounds missing")
+
     def test_honest_units(self):
         d = measured("qemu")
         d["records"][0]["metrics"]["calibrated-cycles"] = metric(3.0)

@@ -110,6 +110,11 @@ def _check_metric(m, where, tpc):
         _need(held == rounds, f"{where}.round_modes hold {held} rounds, its rounds says {rounds}")
         values = [md["value"] for md in modes]
         _need(values == sorted(values), f"{where}.round_modes are not ascending by value")
+    if "round_medians" in m:
+        rounds = _int(m, "rounds", where, minimum=1)
+        meds = _list(m, "round_medians", where, nonempty=True)
+        _need(all(_is_num(x) for x in meds), f"{where}.round_medians holds a non-number")
+        _need(len(meds) == rounds, f"{where}.round_medians has {len(meds)} values, its rounds says {rounds}")
 
 
 MODE_MIN_ROUNDS = 10  # bench/stats.h KCB_MODE_MIN_ROUNDS
