@@ -4,19 +4,28 @@
 #include <cmath>
 #include <cstdio>
 
-void kcb_known_answer_eval(std::vector<double> l1, std::vector<double> l1_ticks, const std::string &unit,
-			   std::vector<kcb_known_answer_check> checks, kcb_known_answer *ka)
+void kcb_known_answer_eval(std::vector<double> l1, std::vector<double> l1_ticks, unsigned int shared,
+			   const std::string &unit, std::vector<kcb_known_answer_check> checks, kcb_known_answer *ka)
 {
 	*ka = kcb_known_answer();
-	if (l1.empty() || l1_ticks.empty())
+	char buf[320];
+	if (l1.empty() || l1_ticks.empty()) {
+		/* said, not silently absent: a busy host can share every round */
+		if (shared) {
+			snprintf(buf, sizeof(buf),
+				 "no known answer: the core was shared in all %u group rounds (contention probe "
+				 "slow), so no L1 chase was kept and the latency deltas are unchecked",
+				 shared);
+			ka->warnings.push_back(buf);
+		}
 		return;
+	}
 	ka->unit = unit;
 	ka->l1 = kcb_summarize(l1);
 	ka->l1_ticks = kcb_summarize(l1_ticks).median;
 	/* in ticks no cycle is trusted: 1/8 of the load, 0.5 of a 4-cycle one */
 	ka->tolerance = unit == "calibrated-cycles" ? KCB_KNOWN_ANSWER_TOLERANCE : ka->l1.median / 8;
 	ka->stable = ka->l1.ci95_hi - ka->l1.ci95_lo <= ka->tolerance;
-	char buf[320];
 	if (!ka->stable) {
 		snprintf(buf, sizeof(buf),
 			 "the L1 known-answer probe was unstable (95%% CI [%.2f, %.2f] %s over %zu rounds, wider than "

@@ -34,11 +34,12 @@ struct kcb_known_answer {
 	std::vector<std::string> warnings; /* one line each */
 };
 
-/* l1: the chase per round in unit; l1_ticks: the same in ticks; checks:
- * the latency pointer - static deltas in unit (model, variant, delta set).
- * Fills the summary, each check's verdict, and the warnings. */
-void kcb_known_answer_eval(std::vector<double> l1, std::vector<double> l1_ticks, const std::string &unit,
-			   std::vector<kcb_known_answer_check> checks, kcb_known_answer *ka);
+/* l1: the chase per round in unit; l1_ticks: the same in ticks; shared:
+ * rounds whose chase was dropped (the core was shared); checks: the latency
+ * pointer - static deltas in unit (model, variant, delta set).  Fills the
+ * summary, each check's verdict, and the warnings. */
+void kcb_known_answer_eval(std::vector<double> l1, std::vector<double> l1_ticks, unsigned int shared,
+			   const std::string &unit, std::vector<kcb_known_answer_check> checks, kcb_known_answer *ka);
 
 /* One line: "L1 load-to-use 4.00 [3.98, 4.02] calibrated-cycles (pointer
  * chase, ...); sheaves pointer - static 4.01 ok ..." */

@@ -67,16 +67,7 @@ static void check_known_answer(const kcb_rounds &r, const std::vector<kcb_delta>
 				checks.push_back(c);
 			}
 	}
-	kcb_known_answer_eval(r.l1_unit, r.l1_ticks, unit, checks, &info->known);
-	if (r.l1_unit.empty() && r.l1_shared) {
-		/* said, not silently absent: a busy host can share every round */
-		char buf[200];
-		snprintf(buf, sizeof(buf),
-			 "no known answer: the core was shared in all %u group rounds (contention probe slow), so "
-			 "no L1 chase was kept and the latency deltas are unchecked",
-			 r.l1_shared);
-		info->known.warnings.push_back(buf);
-	}
+	kcb_known_answer_eval(r.l1_unit, r.l1_ticks, r.l1_shared, unit, checks, &info->known);
 	for (const std::string &w : info->known.warnings)
 		info->warnings.push_back(w);
 }

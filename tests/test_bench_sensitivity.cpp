@@ -91,12 +91,17 @@ static kcb_metric measure(const kcb_counters &c, void *fn, double tpc)
 
 #define KCB_TRIALS 5
 
-/* The L1 chase now, in the unit primary() picks: cycles at the start's
- * factor (tpc_chase > 0), else ticks */
+/* chase ticks in the unit primary() picks: cycles at the start's factor
+ * (tpc_chase > 0), else ticks */
+static double chase_in_unit(double l1_ticks, double tpc_chase)
+{
+	return tpc_chase > 0 ? l1_ticks / tpc_chase : l1_ticks;
+}
+
+/* the L1 chase now, in that unit */
 static double chase_now(const kcb_counters &c, double tpc_chase)
 {
-	kcb_calibration now = kcb_calibrate(c, 7, false);
-	return tpc_chase > 0 ? now.l1_ticks / tpc_chase : now.l1_ticks;
+	return chase_in_unit(kcb_calibrate(c, 7, false).l1_ticks, tpc_chase);
 }
 
 /* KCB_TRIALS trials of base, twin and load, each beside the L1 chase; true
@@ -128,8 +133,7 @@ static bool one_attempt(const kcb_counters &c, double tpc, double tpc_chase, dou
 		chases.push_back(before);
 		chases.push_back(after);
 	}
-	std::sort(chases.begin(), chases.end());
-	double l1 = (chases[trials - 1] + chases[trials]) / 2; /* median of 2 x trials */
+	double l1 = kcb_summarize(chases).median;
 	std::vector<double> ds = deltas;
 	std::sort(ds.begin(), ds.end());
 	double med = ds[trials / 2];
@@ -187,9 +191,9 @@ int main()
 	/* in the unit primary() picks: pmu-cycles (the chase converted with
 	 * the agreed calibration), calibrated-cycles, else ticks */
 	bool cycles = cal.tpc() > 0;
-	double l1 = cycles ? cal.l1_ticks / cal.tpc() : cal.l1_ticks;
-	double tol = cycles ? KCB_KNOWN_ANSWER_TOLERANCE : l1 / 8;
 	double tpc_chase = cycles ? cal.tpc() : 0;
+	double l1 = chase_in_unit(cal.l1_ticks, tpc_chase);
+	double tol = cycles ? KCB_KNOWN_ANSWER_TOLERANCE : l1 / 8;
 	if (c.pmu_cycles() && !cycles) {
 		printf("skip: PMU cycles, but no agreed calibration to put the chase in cycles\n");
 		return 77;
