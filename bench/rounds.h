@@ -34,7 +34,9 @@ struct kcb_rounds {
 	bool refused = false;  /* the references disagreed in most rounds */
 	/* per group round: the L1 chase in the samples' unit, and in ticks */
 	std::vector<double> l1_unit, l1_ticks;
-	unsigned int l1_shared = 0; /* group rounds whose chase was dropped: the core was shared */
+	/* group rounds whose chase was dropped: the core was shared (or the
+	 * test hook KCB_TEST_ROUNDS_SHARED set in the environment said so) */
+	unsigned int l1_shared = 0;
 	bool frames_moved = false;
 	unsigned int moved_min = 0, moved_max = 0;
 	std::string frames_error; /* why frames stopped moving; "" if they did not */

@@ -46,6 +46,25 @@ if(CMAKE_SCRIPT_MODE_FILE)
     endif()
     return()
   endif()
+  if(NO_CHASE)
+    # every round's core shared (KCB_TEST_ROUNDS_SHARED): no chase kept,
+    # so no context.known_answer, and one warning saying why, on stderr
+    # and in the results
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "kcb_bench failed (exit ${rc})")
+    endif()
+    set(why "no known answer: the core was shared in all [0-9]+ group rounds")
+    if(NOT err MATCHES "kcb_bench: warning: ${why}")
+      message(FATAL_ERROR "no 'warning: ${why}' line")
+    endif()
+    file(READ "${OUT}" doc)
+    string(JSON ka ERROR_VARIABLE no_ka GET "${doc}" context known_answer)
+    string(JSON warnings GET "${doc}" context warnings)
+    if(NOT no_ka OR NOT warnings MATCHES "${why}")
+      message(FATAL_ERROR "known_answer present or its warning missing: ${warnings}")
+    endif()
+    return()
+  endif()
   if(METRIC)
     # a software perf event counted without a PMU: a channel of its own
     # from perf_event_open, with a positive count per op
@@ -164,13 +183,18 @@ add_test(NAME bench_events_software COMMAND ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}"
 add_test(NAME bench_calibration_refused COMMAND ${CMAKE_COMMAND} -E env KCB_TEST_ADD_REF_SCALE=0.5
   ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}" "-DARGS=--quick|--scenario|latency|--model|sheaves|--out|${_kcb_out}"
   -DREFUSE=1 -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
+# a host that shares the core in every round: the run says it has no known answer
+add_test(NAME bench_known_answer_all_shared COMMAND ${CMAKE_COMMAND} -E env KCB_TEST_ROUNDS_SHARED=1
+  ${CMAKE_COMMAND} "-DCMD=${_kcb_cmd}" "-DARGS=--quick|--scenario|latency|--model|sheaves|--out|${_kcb_out}"
+  -DNO_CHASE=1 -DOUT=${_kcb_out} -P ${CMAKE_CURRENT_LIST_FILE})
 if(KCB_EMULATOR)
   # under QEMU there are no ticks to calibrate and the kernel's perf
   # syscall is not there
-  set_tests_properties(bench_events_software bench_calibration_refused PROPERTIES DISABLED TRUE)
+  set_tests_properties(bench_events_software bench_calibration_refused bench_known_answer_all_shared
+    PROPERTIES DISABLED TRUE)
 endif()
-set_tests_properties(bench_events_software bench_calibration_refused PROPERTIES RESOURCE_LOCK bench_test_out
-  RUN_SERIAL TRUE)
+set_tests_properties(bench_events_software bench_calibration_refused bench_known_answer_all_shared
+  PROPERTIES RESOURCE_LOCK bench_test_out RUN_SERIAL TRUE)
 
 set_tests_properties(bench_exit_unknown_scenario bench_exit_unknown_model bench_exit_unknown_variant
   bench_exit_empty_scenario bench_exit_empty_model bench_exit_empty_variant bench_exit_out_is_dir
